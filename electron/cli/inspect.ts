@@ -1,0 +1,83 @@
+// `shardscope inspect PATH [--json] [--hash]`
+
+import type { Command } from 'commander';
+import { type CliContext, EXIT_BAD_INPUT } from './context';
+import { openCheckpoint } from '../services/inspect/open';
+import { hashTensor } from '../services/inspect/hash';
+import type { CheckpointModel, Entry } from '../../shared/model/checkpoint';
+import { describeError, toAppError } from '../../shared/errors';
+import { printTree } from './print-tree';
+
+export function registerInspect(program: Command, ctx: CliContext): void {
+  program
+    .command('inspect')
+    .description('show the keys, dtypes, shapes, sizes and sharding of a checkpoint')
+    .argument('<path>', 'a DCP folder, a safetensors file, or a sharded safetensors folder')
+    .option('--json', 'print {"format", "entries": {key: entry}} as JSON')
+    .option('--hash', 'add each tensor\'s sha256 (of its full C-contiguous bytes), streamed')
+    .action(async (target: string, opts: { json?: boolean; hash?: boolean }) => {
+      ctx.exitCode = await runInspect(ctx, target, { json: opts.json === true, hash: opts.hash === true });
+    });
+}
+
+export interface InspectOptions {
+  readonly json: boolean;
+  readonly hash: boolean;
+}
+
+export async function runInspect(ctx: CliContext, target: string, opts: InspectOptions): Promise<number> {
+  const ac = new AbortController();
+  const onSigint = (): void => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const ck = await openCheckpoint(target);
+    try {
+      const hashes = opts.hash ? await hashAll(ck.model, (e) => hashTensor(ck.folder, e, ac.signal)) : null;
+      if (opts.json) ctx.stdout.write(`${JSON.stringify(inspectJson(ck.model, hashes), null, 2)}\n`);
+      else printTree(ctx.stdout, ck.model, hashes);
+      for (const d of ck.model.diagnostics) {
+        if (d.severity !== 'info') ctx.stderr.write(`shardscope: ${d.severity}: ${describeError({ code: 'CORRUPT', ...d })}\n`);
+      }
+      return 0;
+    } finally {
+      await ck.close();
+    }
+  } catch (e) {
+    ctx.stderr.write(`shardscope: ${describeError(toAppError(e))}\n`);
+    return EXIT_BAD_INPUT;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+/** Hashes every tensor, two at a time (one reads while the other hashes), in model order. */
+async function hashAll(model: CheckpointModel, hash: (e: Entry & { kind: 'tensor' }) => Promise<string>): Promise<Map<string, string>> {
+  const tensors = model.entries.filter((e): e is Entry & { kind: 'tensor' } => e.kind === 'tensor');
+  const out = new Map<string, string>();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < tensors.length) {
+      const e = tensors[next++]!;
+      out.set(e.key, await hash(e));
+    }
+  };
+  await Promise.all([lane(), lane()]);
+  return out;
+}
+
+export function inspectJson(model: CheckpointModel, hashes: ReadonlyMap<string, string> | null): unknown {
+  const entries: Record<string, unknown> = {};
+  for (const e of model.entries) {
+    if (e.kind === 'tensor') {
+      const t: Record<string, unknown> = { kind: 'tensor', dtype: e.dtype, shape: e.shape, nbytes: e.nbytes };
+      const h = hashes?.get(e.key);
+      if (h !== undefined) t.sha256 = h;
+      entries[e.key] = t;
+    } else if (e.pythonType === 'unsafe') {
+      entries[e.key] = { kind: 'object', python_type: 'unsafe', global: e.global };
+    } else {
+      entries[e.key] = { kind: 'object', python_type: e.pythonType, repr: e.repr };
+    }
+  }
+  return { format: model.format, root: model.root, world_size: model.worldSize, entries };
+}

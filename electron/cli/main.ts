@@ -1,0 +1,39 @@
+// `shardscope`: the command line front end. It calls the same services as the desktop app,
+// directly, with no IPC and no Electron, so it runs on a GPU server with no display.
+
+import { Command, CommanderError } from 'commander';
+import { type CliContext, EXIT_BAD_INPUT } from './context';
+import { registerInspect } from './inspect';
+import { registerConvert } from './convert';
+import { registerDiff } from './diff';
+import { registerUi } from './ui';
+
+export async function main(argv: readonly string[], io?: Partial<Pick<CliContext, 'stdout' | 'stderr'>>): Promise<number> {
+  const ctx: CliContext = { stdout: io?.stdout ?? process.stdout, stderr: io?.stderr ?? process.stderr, exitCode: 0 };
+  const program = new Command('shardscope')
+    .description('See, convert and compare PyTorch Distributed Checkpoints and safetensors, without Python.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .showHelpAfterError('(run `shardscope --help` for usage)');
+  registerInspect(program, ctx);
+  registerConvert(program, ctx);
+  registerDiff(program, ctx);
+  registerUi(program, ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; usage errors have already printed their one line.
+      return e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+  return ctx.exitCode;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = (require('../../../package.json') as { version: string }).version;

@@ -1,0 +1,11 @@
+import { createHash } from 'node:crypto';
+import type { CheckpointFolder } from '../../io/folder';
+import type { TensorEntry } from '../../../shared/model/checkpoint';
+import { readTensorBlocks } from '../tensor-data/assemble';
+
+/** sha256 (hex) of the full tensor's C-contiguous little-endian bytes, streamed. */
+export async function hashTensor(folder: CheckpointFolder, entry: TensorEntry, signal?: AbortSignal): Promise<string> {
+  const h = createHash('sha256');
+  for await (const block of readTensorBlocks(folder, entry, signal ? { signal } : {})) h.update(block);
+  return h.digest('hex');
+}
