@@ -1,6 +1,8 @@
 // `shardscope`: the command line front end. It calls the same services as the desktop app,
 // directly, with no IPC and no Electron, so it runs on a GPU server with no display.
 
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT } from './context';
 import { registerInspect } from './inspect';
@@ -35,5 +37,16 @@ export async function main(argv: readonly string[], io?: Partial<Pick<CliContext
   return ctx.exitCode;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const VERSION: string = (require('../../../package.json') as { version: string }).version;
+/** package.json's version, found from here both in electron/cli (tests) and out/electron/cli. */
+function readVersion(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const p = path.join(dir, 'package.json');
+    if (existsSync(p)) {
+      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'shardscope' && pkg.version) return pkg.version;
+    }
+  }
+  return 'unknown';
+}
+
+const VERSION = readVersion();

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { main } from '../../electron/cli/main';
 import { fixtureCases, fixtureDir, expectedEntries, FIXTURES } from '../support/fixtures';
 
@@ -23,7 +24,12 @@ describe('inspect --json --hash matches expected.json', () => {
   for (const c of fixtureCases()) {
     it(c, async () => {
       const { code, stdout, stderr } = await runCli(['inspect', '--json', '--hash', fixtureDir(c)]);
-      expect(stderr).toBe('');
+      // The hostile pickle is reported (and not run); every other case reads without a word.
+      expect(stderr).toBe(
+        c === 'bytes_objects'
+          ? 'shardscope: warning: __0_0.distcp: at byte 11349: item for "evil" pickles a call to posix.system; shown as an unsafe object, nothing was run\n'
+          : '',
+      );
       expect(code).toBe(0);
       const got = JSON.parse(stdout) as { entries: Record<string, Record<string, unknown>> };
       const want = expectedEntries(c);
@@ -51,7 +57,7 @@ describe('inspect --json --hash matches expected.json', () => {
     for (const [k, w] of Object.entries(want)) expect(got.entries[k]!.sha256).toBe((w as { sha256: string }).sha256);
   });
 
-  it('reads titan_llama (no expected.json) and finds every model weight', async () => {
+  it.skipIf(!existsSync(path.join(FIXTURES, 'titan_llama')))('reads titan_llama (no expected.json) and finds every model weight', async () => {
     const { code, stdout } = await runCli(['inspect', '--json', path.join(FIXTURES, 'titan_llama', 'checkpoint')]);
     expect(code).toBe(0);
     const got = JSON.parse(stdout) as { format: string; entries: Record<string, { kind: string }> };
@@ -63,7 +69,7 @@ describe('inspect --json --hash matches expected.json', () => {
 
 describe('inspect on bad input', () => {
   it('says what a non-checkpoint folder should hold, exit 2', async () => {
-    const { code, stdout, stderr } = await runCli(['inspect', FIXTURES]);
+    const { code, stdout, stderr } = await runCli(['inspect', path.resolve(__dirname, '..', 'fixtures')]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);

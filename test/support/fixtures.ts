@@ -2,7 +2,11 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
+/**
+ * The committed fixtures, or another folder of torch-written cases laid out the same way
+ * (`SHARDSCOPE_FIXTURES=/tmp/fx-seed7`, e.g. made with gen_fixtures.py --seed 7 or an older torch).
+ */
+export const FIXTURES = process.env.SHARDSCOPE_FIXTURES ?? path.resolve(__dirname, '..', 'fixtures');
 
 export interface ExpectedTensor {
   kind: 'tensor';
