@@ -80,12 +80,17 @@ export async function* readTensorBlocks(
     return s;
   };
 
-  const rowsPerSlab = Math.max(1, Math.floor(blockBytes / rowBytes));
+  // Never more rows than asked for: a 4 KiB tensor gets 4 KiB buffers, not 8 MiB ones.
+  const rowsPerSlab = Math.min(end - start, Math.max(1, Math.floor(blockBytes / rowBytes)));
   const bufBytes = rowsPerSlab * rowBytes;
-  const buffers = [new Uint8Array(bufBytes), new Uint8Array(bufBytes)];
+  const allFullRow = boxes.every((b) => b.fullRow);
+  // Full-row reads overwrite every byte they yield; scattered slabs start zeroed so that nothing
+  // stale could ever leak into an output, even from chunks that overlap.
+  const alloc = (n: number): Uint8Array => (allFullRow ? Buffer.allocUnsafe(n) : new Uint8Array(n));
+  const buffers = [alloc(bufBytes), alloc(allFullRow ? bufBytes : 0)];
   let which = 0;
 
-  if (boxes.every((b) => b.fullRow)) {
+  if (allFullRow) {
     // Sequential pieces: each piece lies within one chunk and within one block.
     const pieces = fullRowPieces(entry, boxes, start, end, rowBytes, blockBytes);
     const fetch = async (i: number): Promise<Uint8Array> => {
@@ -111,6 +116,7 @@ export async function* readTensorBlocks(
     abortIfNeeded(opts.signal);
     const r1 = Math.min(end, r + rowsPerSlab);
     const slab = buffers[0]!.subarray(0, (r1 - r) * rowBytes);
+    if (r !== start) slab.fill(0);
     let covered = 0;
     for (const box of boxes) {
       const a = Math.max(r, box.row0);

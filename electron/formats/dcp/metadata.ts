@@ -1,0 +1,253 @@
+// DCP `.metadata` → typed metadata (formats.md section 2). The file is one pickle of
+// torch.distributed.checkpoint.metadata.Metadata (dataclass: NEWOBJ + BUILD with a field dict).
+// Fields that postdate an older writer (`storage_meta` < 2.4, `version`) are null when missing;
+// unknown extra fields are listed, kept opaque. `storage_data` is keyed by MetadataIndex objects:
+// look entries up with storageKey(fqn, chunk offsets) — `index` is only a hint (hsdp lists chunks
+// out of offset order) — and bytes items with storageKey(fqn, null).
+
+import { FormatError } from '../../../shared/errors';
+import type { Diagnostic, PathElement } from '../../../shared/model/checkpoint';
+import type { DType } from '../../../shared/model/dtype';
+import { unpickle } from '../pickle/machine';
+import type { PickleLimits } from '../pickle/limits';
+import { AllowedGlobal, asSafeInt, PyDict, PyInstance, type PyValue, sequenceItems } from '../pickle/values';
+import { pythonTypeName } from '../pickle/repr';
+import { METADATA_ALLOW_LIST, TORCH_DTYPES } from './metadata-globals';
+
+export const METADATA_FILE = '.metadata';
+
+export interface DcpChunkMeta {
+  readonly offsets: readonly number[];
+  readonly sizes: readonly number[];
+}
+
+export type DcpStorageMeta =
+  | {
+      readonly kind: 'tensor';
+      /** null when torch's dtype is one Shardscope cannot hold (see dtypeName). */
+      readonly dtype: DType | null;
+      readonly dtypeName: string;
+      readonly size: readonly number[];
+      readonly chunks: readonly DcpChunkMeta[];
+    }
+  | { readonly kind: 'bytes' };
+
+export interface DcpStorageInfo {
+  readonly relativePath: string;
+  readonly offset: number;
+  readonly length: number;
+  /** `transform_descriptors`, [] when absent. */
+  readonly transforms: readonly string[];
+}
+
+export interface DcpStorageMetaInfo {
+  readonly checkpointId: string | null;
+  readonly saveId: string | null;
+  readonly loadId: string | null;
+}
+
+export interface DcpMetadata {
+  /** Pickle protocol of the file. */
+  readonly protocol: number;
+  readonly version: string | null;
+  /** state_dict_metadata, in the file's order. */
+  readonly stateDict: ReadonlyMap<string, DcpStorageMeta>;
+  /** storage_data by storageKey(fqn, offsets | null). */
+  readonly storage: ReadonlyMap<string, DcpStorageInfo>;
+  /** planner_data: key → path, or null when the file has none. */
+  readonly plannerData: ReadonlyMap<string, readonly PathElement[]> | null;
+  readonly storageMeta: DcpStorageMetaInfo | null;
+  /** Metadata fields Shardscope does not know (kept opaque). */
+  readonly extraFields: readonly string[];
+  /** Globals left inert while unpickling (`module.name`). */
+  readonly opaqueGlobals: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The lookup key of a storage_data entry: tensors by (fqn, chunk offsets), bytes items by fqn. */
+export function storageKey(fqn: string, offsets: readonly number[] | null): string {
+  return JSON.stringify(offsets === null ? [fqn] : [fqn, offsets]);
+}
+
+const KNOWN_FIELDS = new Set(['state_dict_metadata', 'planner_data', 'storage_data', 'storage_meta', 'version']);
+
+function corrupt(message: string, key?: string): FormatError {
+  return new FormatError('CORRUPT', message, { file: METADATA_FILE, ...(key === undefined ? {} : { key }) });
+}
+
+function instanceOf(v: PyValue | undefined, ...names: string[]): v is PyInstance {
+  return v instanceof PyInstance && names.includes(v.cls.name);
+}
+
+function what(v: PyValue | undefined): string {
+  if (v === undefined) return 'nothing';
+  return v instanceof PyInstance ? v.cls.qualname : pythonTypeName(v);
+}
+
+/** A tuple/list of non-negative ints ≤ 2^53 (shapes, offsets), or a CORRUPT/LIMIT error. */
+function intTuple(v: PyValue | undefined, field: string, key: string): number[] {
+  const items = sequenceItems(v);
+  if (items === undefined) throw corrupt(`entry "${key}": ${field} is ${what(v)}, not a tuple of ints`, key);
+  return items.map((x) => {
+    const n = asSafeInt(x);
+    if (n === undefined) {
+      if (typeof x === 'bigint') throw new FormatError('LIMIT', `entry "${key}": ${field} value ${x} is past 2^53`, { file: METADATA_FILE, key });
+      throw corrupt(`entry "${key}": ${field} holds ${what(x)}, not an int`, key);
+    }
+    if (n < 0) throw corrupt(`entry "${key}": ${field} holds negative value ${n}`, key);
+    return n;
+  });
+}
+
+function nonNegativeInt(v: PyValue | undefined, field: string, key: string): number {
+  const n = asSafeInt(v);
+  if (n === undefined) {
+    if (typeof v === 'bigint') throw new FormatError('LIMIT', `storage entry "${key}": ${field} ${v} is past 2^53`, { file: METADATA_FILE, key });
+    throw corrupt(`storage entry "${key}": ${field} is ${what(v)}, not an int`, key);
+  }
+  if (n < 0) throw corrupt(`storage entry "${key}": ${field} is negative (${n})`, key);
+  return n;
+}
+
+function optionalString(v: PyValue | undefined): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+function tensorMeta(key: string, md: PyInstance): DcpStorageMeta {
+  const props = md.field('properties');
+  if (!instanceOf(props, 'TensorProperties')) throw corrupt(`entry "${key}": properties are ${what(props)}, not TensorProperties`, key);
+  // TensorProperties pickles a 5-tuple (dtype, layout, requires_grad, memory_format, pin_memory)
+  // through __getstate__; a plain dataclass dict state is accepted too.
+  const dtypeValue = sequenceItems(props.state)?.[0] ?? props.field('dtype');
+  if (!(dtypeValue instanceof AllowedGlobal) || dtypeValue.handler.typeName !== 'dtype') {
+    throw corrupt(`entry "${key}": properties hold ${what(dtypeValue)} where a torch dtype belongs`, key);
+  }
+  const size = intTuple(md.field('size'), 'size', key);
+  const chunksValue = md.field('chunks');
+  const chunkItems = sequenceItems(chunksValue);
+  if (chunkItems === undefined) throw corrupt(`entry "${key}": chunks are ${what(chunksValue)}, not a list`, key);
+  const chunks = chunkItems.map((c, i) => {
+    if (!instanceOf(c, 'ChunkStorageMetadata')) throw corrupt(`entry "${key}": chunk ${i} is ${what(c)}, not ChunkStorageMetadata`, key);
+    const offsets = intTuple(c.field('offsets'), `chunk ${i} offsets`, key);
+    const sizes = intTuple(c.field('sizes'), `chunk ${i} sizes`, key);
+    if (offsets.length !== size.length || sizes.length !== size.length) {
+      throw corrupt(`entry "${key}": chunk ${i} has ${offsets.length} offsets and ${sizes.length} sizes for a ${size.length}-d tensor`, key);
+    }
+    return { offsets, sizes };
+  });
+  const name = dtypeValue.name;
+  return { kind: 'tensor', dtype: TORCH_DTYPES[name] ?? null, dtypeName: name, size, chunks };
+}
+
+function parseStateDict(v: PyValue | undefined): Map<string, DcpStorageMeta> {
+  if (!(v instanceof PyDict)) throw corrupt(`state_dict_metadata is ${what(v)}, not a dict`);
+  const out = new Map<string, DcpStorageMeta>();
+  for (const [k, md] of v.entries()) {
+    if (typeof k !== 'string') throw corrupt(`state_dict_metadata has a ${what(k)} key; keys are strings`);
+    if (instanceOf(md, 'BytesStorageMetadata')) out.set(k, { kind: 'bytes' });
+    else if (instanceOf(md, 'TensorStorageMetadata')) out.set(k, tensorMeta(k, md));
+    else throw corrupt(`entry "${k}" is ${what(md)}, not TensorStorageMetadata or BytesStorageMetadata`, k);
+  }
+  return out;
+}
+
+function parseStorage(v: PyValue | undefined, diagnostics: Diagnostic[]): Map<string, DcpStorageInfo> {
+  const out = new Map<string, DcpStorageInfo>();
+  if (v === null || v === undefined) return out;
+  if (!(v instanceof PyDict)) throw corrupt(`storage_data is ${what(v)}, not a dict`);
+  for (const [k, info] of v.entries()) {
+    if (!instanceOf(k, 'MetadataIndex')) throw corrupt(`storage_data has a ${what(k)} key, not a MetadataIndex`);
+    const fqn = k.field('fqn');
+    if (typeof fqn !== 'string') throw corrupt(`storage_data key has fqn ${what(fqn)}, not a str`);
+    const off = k.field('offset');
+    const offsets = off === undefined || off === null ? null : intTuple(off, 'storage offset', fqn);
+    if (!instanceOf(info, '_StorageInfo')) throw corrupt(`storage entry "${fqn}" is ${what(info)}, not _StorageInfo`, fqn);
+    const relativePath = info.field('relative_path');
+    if (typeof relativePath !== 'string') throw corrupt(`storage entry "${fqn}": relative_path is ${what(relativePath)}, not a str`, fqn);
+    const td = info.field('transform_descriptors');
+    const tdItems = td === undefined || td === null ? [] : sequenceItems(td);
+    if (tdItems === undefined || !tdItems.every((d): d is string => typeof d === 'string')) {
+      throw corrupt(`storage entry "${fqn}": transform_descriptors is ${what(td)}, not a list of str`, fqn);
+    }
+    const skey = storageKey(fqn, offsets);
+    if (out.has(skey)) {
+      diagnostics.push({ severity: 'warning', message: `storage_data lists "${fqn}" at offsets (${offsets?.join(', ') ?? ''}) twice; using the first`, file: METADATA_FILE, key: fqn });
+      continue;
+    }
+    out.set(skey, {
+      relativePath,
+      offset: nonNegativeInt(info.field('offset'), 'offset', fqn),
+      length: nonNegativeInt(info.field('length'), 'length', fqn),
+      transforms: tdItems,
+    });
+  }
+  return out;
+}
+
+function parsePlannerData(v: PyValue | undefined, diagnostics: Diagnostic[]): Map<string, PathElement[]> | null {
+  if (v === null || v === undefined) return null;
+  if (!(v instanceof PyDict)) {
+    diagnostics.push({ severity: 'warning', message: `planner_data is ${what(v)}, not a dict; keys are shown flat`, file: METADATA_FILE });
+    return null;
+  }
+  const out = new Map<string, PathElement[]>();
+  let skipped = 0;
+  for (const [k, p] of v.entries()) {
+    const items = sequenceItems(p);
+    const path = items?.map((e) => (typeof e === 'string' ? e : asSafeInt(e)));
+    if (typeof k !== 'string' || path === undefined || path.length === 0 || path.some((e) => e === undefined)) {
+      skipped++;
+      continue;
+    }
+    out.set(k, path as PathElement[]);
+  }
+  if (skipped > 0) {
+    diagnostics.push({ severity: 'warning', message: `planner_data has ${skipped} entries that are not paths of str/int; those keys are shown flat`, file: METADATA_FILE });
+  }
+  return out;
+}
+
+function parseStorageMeta(v: PyValue | undefined): DcpStorageMetaInfo | null {
+  if (!instanceOf(v, 'StorageMeta')) return null;
+  const id = v.field('checkpoint_id');
+  return {
+    checkpointId: typeof id === 'string' ? id : null,
+    saveId: optionalString(v.field('save_id')),
+    loadId: optionalString(v.field('load_id')),
+  };
+}
+
+export function parseDcpMetadata(bytes: Uint8Array, limits?: Partial<PickleLimits>): DcpMetadata {
+  let result;
+  try {
+    result = unpickle(bytes, { resolvers: METADATA_ALLOW_LIST, ...(limits === undefined ? {} : { limits }) });
+  } catch (e) {
+    if (e instanceof FormatError) throw e.inFile(METADATA_FILE);
+    throw e;
+  }
+  const root = result.value;
+  if (!instanceOf(root, 'Metadata')) throw corrupt(`.metadata holds ${what(root)}, not a DCP Metadata object`);
+  if (!(root.state instanceof PyDict)) throw corrupt(`Metadata state is ${what(root.state)}, not a field dict`);
+  const diagnostics: Diagnostic[] = [];
+  const extraFields: string[] = [];
+  for (const k of root.state.keys) if (typeof k !== 'string' || !KNOWN_FIELDS.has(k)) extraFields.push(String(k));
+  if (result.opaqueGlobals.length > 0) {
+    diagnostics.push({
+      severity: 'warning',
+      message: `.metadata names globals Shardscope does not interpret (${result.opaqueGlobals.join(', ')}); they were kept inert`,
+      file: METADATA_FILE,
+    });
+  }
+  const version = root.field('version');
+  return {
+    protocol: result.protocol,
+    version: typeof version === 'string' ? version : null,
+    stateDict: parseStateDict(root.field('state_dict_metadata')),
+    storage: parseStorage(root.field('storage_data'), diagnostics),
+    plannerData: parsePlannerData(root.field('planner_data'), diagnostics),
+    storageMeta: parseStorageMeta(root.field('storage_meta')),
+    extraFields,
+    opaqueGlobals: result.opaqueGlobals,
+    diagnostics,
+  };
+}

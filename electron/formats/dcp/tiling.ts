@@ -1,0 +1,155 @@
+// Checks that a tensor's chunk boxes tile its global shape (formats.md section 5): every box
+// inside the shape, no two boxes overlapping, and together covering every element. Identical boxes
+// (replicas another writer did not deduplicate, or empty chunks from several ranks) collapse to
+// one. A gap means the checkpoint is partial; the error names the first uncovered box.
+//
+// Exact method: cut every dim at every box boundary; the cuts make a grid whose cells are each
+// either wholly inside a box or outside all of them, so marking the cells each box covers finds
+// overlaps and gaps exactly. Grids over MAX_TILING_CELLS fall back to volume sums plus a pairwise
+// overlap test swept along dim 0, itself capped at MAX_TILING_PAIRS comparisons.
+
+import { FormatError } from '../../../shared/errors';
+import { numel } from '../../../shared/model/shape';
+import { MAX_TILING_CELLS, MAX_TILING_PAIRS } from './limits';
+
+export interface Box {
+  readonly offsets: readonly number[];
+  readonly sizes: readonly number[];
+}
+
+export interface TilingResult<T extends Box> {
+  /** The chunks with identical boxes collapsed (first one kept), in their original order. */
+  readonly chunks: T[];
+  readonly duplicates: number;
+  /** True when the overlap test was cut short by MAX_TILING_PAIRS. */
+  readonly overlapCheckSkipped: boolean;
+}
+
+const fmt = (xs: readonly number[]): string => `(${xs.join(', ')})`;
+
+function inconsistent(key: string, message: string): FormatError {
+  return new FormatError('INCONSISTENT', `tensor "${key}": ${message}`, { key });
+}
+
+export function checkTiling<T extends Box>(key: string, shape: readonly number[], chunks: readonly T[]): TilingResult<T> {
+  const seen = new Set<string>();
+  const unique: T[] = [];
+  for (const c of chunks) {
+    const id = `${c.offsets.join(',')}|${c.sizes.join(',')}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    unique.push(c);
+  }
+  const total = numel(shape);
+  if (total === null) throw new FormatError('LIMIT', `tensor "${key}": shape ${fmt(shape)} has more than 2^53 elements`, { key });
+  const nonEmpty: T[] = [];
+  let volume = 0;
+  for (const c of unique) {
+    if (c.offsets.length !== shape.length || c.sizes.length !== shape.length) {
+      throw inconsistent(key, `chunk at offsets ${fmt(c.offsets)} has ${c.sizes.length} dims, the tensor ${shape.length}`);
+    }
+    for (let d = 0; d < shape.length; d++) {
+      // offset == size is legal for an empty chunk (uneven sharding: offsets (2, 0), sizes (0, 3)).
+      if ((c.offsets[d] as number) + (c.sizes[d] as number) > (shape[d] as number)) {
+        throw inconsistent(key, `chunk at offsets ${fmt(c.offsets)} with sizes ${fmt(c.sizes)} lies outside shape ${fmt(shape)}`);
+      }
+    }
+    const n = numel(c.sizes) as number; // bounded by the shape's numel, checked above
+    if (n > 0) {
+      nonEmpty.push(c);
+      volume += n;
+    }
+  }
+  const base = { chunks: unique, duplicates: chunks.length - unique.length };
+  if (total === 0) return { ...base, overlapCheckSkipped: false };
+  const grid = gridCheck(key, shape, nonEmpty);
+  if (grid) return { ...base, overlapCheckSkipped: false };
+  const skipped = pairwiseOverlap(key, nonEmpty);
+  if (volume < total) throw inconsistent(key, `chunks cover ${volume} of ${total} elements; the checkpoint is partial`);
+  if (volume > total && !skipped) throw inconsistent(key, `chunks hold ${volume} elements for ${total}`);
+  return { ...base, overlapCheckSkipped: skipped };
+}
+
+/** The exact grid check; false when the grid would be too large. */
+function gridCheck(key: string, shape: readonly number[], boxes: readonly Box[]): boolean {
+  const nd = shape.length;
+  const cuts: number[][] = [];
+  let cells = 1;
+  for (let d = 0; d < nd; d++) {
+    const s = new Set<number>([0, shape[d] as number]);
+    for (const b of boxes) {
+      s.add(b.offsets[d] as number);
+      s.add((b.offsets[d] as number) + (b.sizes[d] as number));
+    }
+    const sorted = [...s].sort((x, y) => x - y);
+    cuts.push(sorted);
+    cells *= sorted.length - 1;
+    if (cells > MAX_TILING_CELLS) return false;
+  }
+  const index = cuts.map((c) => new Map(c.map((v, i) => [v, i])));
+  const strides = new Array<number>(nd);
+  let acc = 1;
+  for (let d = nd - 1; d >= 0; d--) {
+    strides[d] = acc;
+    acc *= (cuts[d] as number[]).length - 1;
+  }
+  const owner = new Int32Array(cells).fill(-1);
+  boxes.forEach((b, bi) => {
+    const lo = b.offsets.map((o, d) => index[d]?.get(o) as number);
+    const hi = b.offsets.map((o, d) => index[d]?.get(o + (b.sizes[d] as number)) as number);
+    const pos = [...lo];
+    for (;;) {
+      let cell = 0;
+      for (let d = 0; d < nd; d++) cell += (pos[d] as number) * (strides[d] as number);
+      const prev = owner[cell] as number;
+      if (prev >= 0) {
+        const other = boxes[prev] as Box;
+        throw inconsistent(key, `chunks at offsets ${fmt(other.offsets)} (sizes ${fmt(other.sizes)}) and ${fmt(b.offsets)} (sizes ${fmt(b.sizes)}) overlap`);
+      }
+      owner[cell] = bi;
+      let d = nd - 1;
+      while (d >= 0) {
+        pos[d] = (pos[d] as number) + 1;
+        if ((pos[d] as number) < (hi[d] as number)) break;
+        pos[d] = lo[d] as number;
+        d--;
+      }
+      if (d < 0) break;
+    }
+  });
+  const gap = owner.indexOf(-1);
+  if (gap >= 0) {
+    let rest = gap;
+    const at: number[] = [];
+    const len: number[] = [];
+    for (let d = 0; d < nd; d++) {
+      const i = Math.floor(rest / (strides[d] as number));
+      rest -= i * (strides[d] as number);
+      const c = cuts[d] as number[];
+      at.push(c[i] as number);
+      len.push((c[i + 1] as number) - (c[i] as number));
+    }
+    let covered = 0;
+    for (const b of boxes) covered += numel(b.sizes) as number;
+    throw inconsistent(key, `chunks cover ${covered} of ${numel(shape)} elements; nothing holds the box at offsets ${fmt(at)} with sizes ${fmt(len)} (the checkpoint is partial)`);
+  }
+  return true;
+}
+
+/** Pairwise overlap test swept along dim 0; returns true if cut short. */
+function pairwiseOverlap(key: string, boxes: readonly Box[]): boolean {
+  const sorted = [...boxes].sort((a, b) => (a.offsets[0] as number) - (b.offsets[0] as number));
+  let pairs = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i] as Box;
+    const aEnd = (a.offsets[0] as number) + (a.sizes[0] as number);
+    for (let j = i + 1; j < sorted.length; j++) {
+      const b = sorted[j] as Box;
+      if ((b.offsets[0] as number) >= aEnd) break;
+      if (++pairs > MAX_TILING_PAIRS) return true;
+      const overlaps = a.offsets.every((o, d) => o < (b.offsets[d] as number) + (b.sizes[d] as number) && (b.offsets[d] as number) < o + (a.sizes[d] as number));
+      if (overlaps) throw inconsistent(key, `chunks at offsets ${fmt(a.offsets)} and ${fmt(b.offsets)} overlap`);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,323 @@
+// Typed Python values produced by the pickle machine. Plain JS where Python and JS agree
+// (None → null, bool, str, int as number when safe else bigint, bytes as Uint8Array); small
+// classes where they don't (float vs int, tuple vs list, dicts with non-string keys, sets).
+// Nothing here can run code: globals outside the caller's allow-list stay `OpaqueGlobal`, and
+// calling one only records the call (`OpaqueCall`).
+
+/** A Python float (kept apart from int so repr() prints `1.0`, not `1`). */
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
+export class PyTuple {
+  constructor(readonly items: readonly PyValue[]) {}
+}
+
+export class PyList {
+  constructor(readonly items: PyValue[] = []) {}
+}
+
+/**
+ * Value-equality ids for dict keys and set members, following Python's hash/eq for the hashable
+ * builtins (`1 == 1.0 == True`, tuples compare by items); every other object compares by identity,
+ * as a Python object without `__eq__` does. Ids are cached per object so that a key reused through
+ * the memo costs O(1) however large it is.
+ */
+export class KeyInterner {
+  private next = 1;
+  private readonly byText = new Map<string, number>();
+  private readonly byString = new Map<string, number>();
+  // A plain Map, not a WeakMap: the interner lives as long as the dicts whose keys it holds, and
+  // a WeakMap with 100k+ entries makes every GC pass walk them (10× slower on large .metadata).
+  private readonly byObject = new Map<object, number>();
+
+  private intern(map: Map<string, number>, text: string): number {
+    let id = map.get(text);
+    if (id === undefined) {
+      id = this.next++;
+      map.set(text, id);
+    }
+    return id;
+  }
+
+  keyOf(v: PyValue): number {
+    if (v === null) return this.intern(this.byText, 'N');
+    switch (typeof v) {
+      case 'boolean':
+        return this.intern(this.byText, v ? 'i:1' : 'i:0');
+      case 'number':
+        return this.intern(this.byText, `i:${v}`);
+      case 'bigint':
+        return this.intern(this.byText, `i:${v.toString()}`);
+      case 'string':
+        return this.intern(this.byString, v);
+      default:
+        break;
+    }
+    const cached = this.byObject.get(v);
+    if (cached !== undefined) return cached;
+    let id: number;
+    if (v instanceof PyFloat) {
+      // NaN keeps identity (nan != nan); integral floats share the int's id.
+      id = Number.isNaN(v.value) ? this.next++
+        : Number.isSafeInteger(v.value) ? this.intern(this.byText, `i:${v.value === 0 ? 0 : v.value}`)
+        : this.intern(this.byText, `f:${v.value}`);
+    } else if (v instanceof PyTuple) {
+      id = this.intern(this.byText, `t:${v.items.map((x) => this.keyOf(x)).join(',')}`);
+    } else if (v instanceof Uint8Array) {
+      id = this.intern(this.byText, `b:${latin1(v)}`);
+    } else {
+      id = this.next++;
+    }
+    this.byObject.set(v, id);
+    return id;
+  }
+}
+
+/** Bytes as a string of code points 0–255 (chunked: fromCharCode takes limited arguments). */
+export function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
+/**
+ * Dicts up to this size find string keys by a linear scan; most pickled dicts are dataclass
+ * states of 2–5 string fields, and a .metadata holds hundreds of thousands of them.
+ */
+const SMALL_DICT = 8;
+
+/**
+ * An insertion-ordered dict; keys may be any Python value. String keys (nearly all of them) are
+ * matched by JS string equality, which is Python's for str; other keys go through the interner.
+ */
+export class PyDict {
+  // Mutable only inside this class. setMany() builds them at their exact length: arrays grown by
+  // push() reserve ~17 slots, which for 100k+ small dataclass states is most of a .metadata's heap.
+  private keyList: PyValue[] = [];
+  private valueList: PyValue[] = [];
+  /** String key → position, once the dict outgrows SMALL_DICT. */
+  private byString: Map<string, number> | undefined;
+  /** Interned id of a non-string key → position (a str never equals a non-str in Python). */
+  private byId: Map<number, number> | undefined;
+
+  constructor(
+    private readonly interner: KeyInterner = new KeyInterner(),
+    /** `OrderedDict` when built by `collections.OrderedDict` (repr differs). */
+    readonly className: 'dict' | 'OrderedDict' = 'dict',
+  ) {}
+
+  get keys(): readonly PyValue[] {
+    return this.keyList;
+  }
+
+  get values(): readonly PyValue[] {
+    return this.valueList;
+  }
+
+  get size(): number {
+    return this.keyList.length;
+  }
+
+  /** SETITEMS: `flat` is k0, v0, k1, v1, … (even length). */
+  setMany(flat: readonly PyValue[]): void {
+    if (this.keyList.length > 0 || flat.length > 2 * SMALL_DICT) {
+      for (let i = 0; i < flat.length; i += 2) this.set(flat[i] as PyValue, flat[i + 1] as PyValue);
+      return;
+    }
+    // A fresh small dict (the common case): exact-length arrays, unless keys repeat.
+    const n = flat.length / 2;
+    const keys = new Array<PyValue>(n);
+    const values = new Array<PyValue>(n);
+    for (let i = 0; i < n; i++) {
+      const k = flat[2 * i] as PyValue;
+      if (typeof k !== 'string' || keys.indexOf(k, 0) !== -1) {
+        for (let j = 0; j < flat.length; j += 2) this.set(flat[j] as PyValue, flat[j + 1] as PyValue);
+        return;
+      }
+      keys[i] = k;
+      values[i] = flat[2 * i + 1] as PyValue;
+    }
+    this.keyList = keys;
+    this.valueList = values;
+  }
+
+  private find(key: PyValue): number {
+    if (typeof key === 'string') {
+      if (this.byString !== undefined) return this.byString.get(key) ?? -1;
+      return this.keyList.indexOf(key);
+    }
+    return this.byId?.get(this.interner.keyOf(key)) ?? -1;
+  }
+
+  set(key: PyValue, value: PyValue): void {
+    const at = this.find(key);
+    if (at >= 0) {
+      this.valueList[at] = value; // Python keeps the first key object and replaces the value
+      return;
+    }
+    const index = this.keyList.length;
+    this.keyList.push(key);
+    this.valueList.push(value);
+    if (typeof key === 'string') {
+      if (this.byString !== undefined) this.byString.set(key, index);
+      else if (index >= SMALL_DICT) {
+        this.byString = new Map();
+        this.keyList.forEach((k, i) => {
+          if (typeof k === 'string') this.byString?.set(k, i);
+        });
+      }
+    } else {
+      (this.byId ??= new Map()).set(this.interner.keyOf(key), index);
+    }
+  }
+
+  get(key: PyValue): PyValue | undefined {
+    const at = this.find(key);
+    return at < 0 ? undefined : this.valueList[at];
+  }
+
+  has(key: PyValue): boolean {
+    return this.find(key) >= 0;
+  }
+
+  *entries(): IterableIterator<[PyValue, PyValue]> {
+    for (let i = 0; i < this.keyList.length; i++) yield [this.keyList[i] as PyValue, this.valueList[i] as PyValue];
+  }
+}
+
+export class PySet {
+  readonly items: PyValue[] = [];
+  private readonly ids = new Set<number>();
+  constructor(
+    private readonly interner: KeyInterner = new KeyInterner(),
+    readonly frozen = false,
+  ) {}
+  add(v: PyValue): void {
+    const id = this.interner.keyOf(v);
+    if (this.ids.has(id)) return;
+    this.ids.add(id);
+    this.items.push(v);
+  }
+}
+
+/** Context the machine hands to global handlers so what they build shares its key interner. */
+export interface BuildContext {
+  newDict(className?: 'dict' | 'OrderedDict'): PyDict;
+  newSet(frozen: boolean): PySet;
+}
+
+/**
+ * What an allow-listed global does when the pickle calls it. Handlers are pure: they only build
+ * values from their arguments. Returning undefined declines (wrong arity, unexpected argument
+ * types): the machine then records the call inertly, exactly as for a global off the list.
+ */
+export interface GlobalHandler {
+  /** `REDUCE(global, args)`: a function call or `cls(*args)`. */
+  readonly reduce?: (self: AllowedGlobal, args: readonly PyValue[], ctx: BuildContext) => PyValue | undefined;
+  /** `NEWOBJ(global, args)`: `cls.__new__(cls, *args)`. */
+  readonly newobj?: (self: AllowedGlobal, args: readonly PyValue[], ctx: BuildContext) => PyValue | undefined;
+  /** Python type name of the global used as a value (e.g. `dtype` for `torch.float32`). */
+  readonly typeName?: string;
+}
+
+/** A global on the caller's allow-list. */
+export class AllowedGlobal {
+  constructor(
+    readonly module: string,
+    readonly name: string,
+    readonly handler: GlobalHandler,
+  ) {}
+  get qualname(): string {
+    return `${this.module}.${this.name}`;
+  }
+}
+
+/** A global outside the allow-list: a name and nothing more. */
+export class OpaqueGlobal {
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
+  get qualname(): string {
+    return `${this.module}.${this.name}`;
+  }
+}
+
+/** An object of an allow-listed class: NEWOBJ arguments plus the BUILD state, uninterpreted. */
+export class PyInstance {
+  state: PyValue | undefined = undefined;
+  constructor(
+    readonly cls: AllowedGlobal,
+    readonly args: readonly PyValue[],
+  ) {}
+
+  /** BUILD: dict states merge (like `__dict__.update`), anything else replaces. */
+  build(state: PyValue): void {
+    if (state instanceof PyDict && this.state instanceof PyDict) {
+      for (const [k, v] of state.entries()) this.state.set(k, v);
+    } else {
+      this.state = state;
+    }
+  }
+
+  /** A field of a dict state (dataclasses pickle their fields this way). */
+  field(name: string): PyValue | undefined {
+    return this.state instanceof PyDict ? this.state.get(name) : undefined;
+  }
+}
+
+/** An inert record of a call the machine refused to make, with everything later applied to it. */
+export class OpaqueCall {
+  readonly states: PyValue[] = [];
+  readonly listItems: PyValue[] = [];
+  readonly dictItems: Array<[PyValue, PyValue]> = [];
+  constructor(
+    readonly kind: 'reduce' | 'newobj' | 'newobj_ex',
+    readonly callee: PyValue,
+    readonly args: PyValue,
+    readonly kwargs: PyValue | null = null,
+  ) {}
+}
+
+/** A value built by a caller's hook (persistent_load, a handler) that is not a Python builtin. */
+export class HostValue<T = unknown> {
+  constructor(
+    readonly tag: string,
+    readonly data: T,
+  ) {}
+}
+
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | PyFloat
+  | PyTuple
+  | PyList
+  | PyDict
+  | PySet
+  | AllowedGlobal
+  | OpaqueGlobal
+  | PyInstance
+  | OpaqueCall
+  | HostValue;
+
+/** Items of a tuple or list, or undefined. */
+export function sequenceItems(v: PyValue | undefined): readonly PyValue[] | undefined {
+  return v instanceof PyTuple || v instanceof PyList ? v.items : undefined;
+}
+
+/** A Python int as a JS number when it is a safe integer (bool is not an int here). */
+export function asSafeInt(v: PyValue | undefined): number | undefined {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
+  return undefined;
+}
+
+export function isPyInt(v: PyValue | undefined): v is number | bigint {
+  return typeof v === 'number' || typeof v === 'bigint';
+}

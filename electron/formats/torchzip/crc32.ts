@@ -1,0 +1,18 @@
+// CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) as zip records carry it (APPNOTE 4.4.7).
+// Used only on records Shardscope reads whole anyway, where checking is cheap.
+
+const TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(bytes: Uint8Array, seed = 0): number {
+  let c = (seed ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = (TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
