@@ -58,14 +58,34 @@ export function isFormatError(e: unknown): e is FormatError {
   return e instanceof FormatError;
 }
 
-/** The one-line text users see: `file: key "k": at byte N: message`. */
+/** The last component of a path, for either separator (shared/ has no node:path). */
+function baseName(p: string): string {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i < 0 ? p : p.slice(i + 1);
+}
+
+/** Control characters (a NUL in a hostile path) shown escaped, never raw on a terminal. */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * The one line users see: `path/to/file: key "k": at byte N: message`. Parsers often start their
+ * message with the bare file name; the full path replaces it rather than repeating it.
+ */
 export function describeError(e: AppError): string {
   const parts: string[] = [];
-  if (e.file !== undefined && !e.message.includes(e.file)) parts.push(e.file);
-  if (e.key !== undefined && !e.message.includes(e.key)) parts.push(`key "${e.key}"`);
-  if (e.offset !== undefined && !/\bbyte\b|\boffset\b/.test(e.message)) parts.push(`at byte ${e.offset}`);
-  parts.push(e.message);
-  return parts.join(': ');
+  let message = e.message;
+  if (e.file !== undefined) {
+    const base = baseName(e.file);
+    if (base !== '' && message.startsWith(`${base}: `)) message = message.slice(base.length + 2);
+    if (!message.includes(e.file)) parts.push(e.file);
+  }
+  if (e.key !== undefined && !message.includes(e.key)) parts.push(`key "${e.key}"`);
+  if (e.offset !== undefined && !/\bbytes?\b|\boffset\b/.test(message)) parts.push(`at byte ${e.offset}`);
+  parts.push(message);
+  return printable(parts.join(': '));
 }
 
 export function toAppError(e: unknown): AppError {

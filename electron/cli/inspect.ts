@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT } from './context';
-import { openCheckpoint } from '../services/inspect/open';
+import { locateError, openCheckpoint } from '../services/inspect/open';
 import { hashTensor } from '../services/inspect/hash';
 import type { CheckpointModel, Entry } from '../../shared/model/checkpoint';
 import { describeError, toAppError } from '../../shared/errors';
@@ -32,7 +32,11 @@ export async function runInspect(ctx: CliContext, target: string, opts: InspectO
   try {
     const ck = await openCheckpoint(target);
     try {
-      const hashes = opts.hash ? await hashAll(ck.model, (e) => hashTensor(ck.folder, e, ac.signal)) : null;
+      const hashes = opts.hash
+        ? await hashAll(ck.model, (e) => hashTensor(ck.folder, e, ac.signal)).catch((e: unknown) => {
+            throw locateError(e, ck.folder.root);
+          })
+        : null;
       if (opts.json) ctx.stdout.write(`${JSON.stringify(inspectJson(ck.model, hashes), null, 2)}\n`);
       else printTree(ctx.stdout, ck.model, hashes);
       for (const d of ck.model.diagnostics) {

@@ -5,6 +5,7 @@ import type { ByteSource } from './byte-source';
 import { FileSource } from './file-source';
 import { assertBareFileName } from '../formats/paths';
 import type { FileInfo } from '../../shared/model/checkpoint';
+import { FormatError } from '../../shared/errors';
 
 /** A checkpoint folder on disk. Symlinks the folder holds are followed as the OS does. */
 export class NodeFolder implements CheckpointFolder {
@@ -42,14 +43,33 @@ export class NodeFolder implements CheckpointFolder {
   }
 
   open(name: string): Promise<ByteSource> {
-    assertBareFileName(name);
     let h = this.handles.get(name);
     if (h === undefined) {
-      h = FileSource.open(path.join(this.root, name), name);
+      h = this.openListed(name);
       this.handles.set(name, h);
       h.catch(() => this.handles.delete(name));
     }
     return h;
+  }
+
+  /**
+   * Only regular files the folder lists are opened: a name from a file can't reach a FIFO or a
+   * device (opening one would block forever), nor anything outside the folder.
+   */
+  private async openListed(name: string): Promise<FileSource> {
+    assertBareFileName(name);
+    const listed = (await this.scan()).files.some((f) => f.name === name);
+    if (!listed) {
+      let what = 'is missing from the checkpoint folder';
+      try {
+        const st = await stat(path.join(this.root, name));
+        if (!st.isFile()) what = 'is not a regular file';
+      } catch {
+        // missing: the default text
+      }
+      throw new FormatError('NOT_FOUND', `${name} ${what}`, { file: name });
+    }
+    return FileSource.open(path.join(this.root, name), name);
   }
 
   /** The FileSource itself, for callers that want readInto(). */

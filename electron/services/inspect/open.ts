@@ -11,6 +11,7 @@ import { detectLayout, type Layout } from './detect';
 import { readDcp } from '../../formats/dcp/reader';
 import { readSafetensorsSingle, readSafetensorsSharded, readDcpHfShards } from '../../formats/hfshards';
 import { mergeSafetensorsFiles } from './merge-files';
+import { assertBareFileName } from '../../formats/paths';
 
 export interface OpenCheckpoint {
   readonly model: CheckpointModel;
@@ -27,6 +28,9 @@ export async function openCheckpoint(target: string): Promise<OpenCheckpoint> {
   } catch {
     throw new FormatError('NOT_FOUND', `${target}: no such file or folder`, { file: target });
   }
+  if (!st.isDirectory() && !st.isFile()) {
+    throw new FormatError('NOT_A_CHECKPOINT', `${target}: not a regular file or folder`, { file: target });
+  }
   const dir = st.isDirectory() ? abs : path.dirname(abs);
   const folder = new NodeFolder(dir);
   try {
@@ -36,11 +40,25 @@ export async function openCheckpoint(target: string): Promise<OpenCheckpoint> {
     return { model, folder, close: () => folder.close() };
   } catch (e) {
     await folder.close();
-    if (e instanceof FormatError && e.file !== undefined && !path.isAbsolute(e.file)) {
-      e.file = path.join(dir, e.file);
-    }
-    throw e;
+    throw locateError(e, dir);
   }
+}
+
+/**
+ * Errors from parsers name files as the folder knows them (bare names); users need the path.
+ * A name that is not a bare file name (a hostile path quoted from inside a file) is left as it
+ * is: joining it to the folder would print a path that was never read.
+ */
+export function locateError(e: unknown, dir: string): unknown {
+  if (e instanceof FormatError && e.file !== undefined && !path.isAbsolute(e.file)) {
+    try {
+      assertBareFileName(e.file);
+      e.file = path.join(dir, e.file);
+    } catch {
+      // keep the quoted name
+    }
+  }
+  return e;
 }
 
 function narrowToFile(layout: Layout, name: string, target: string): Layout {
