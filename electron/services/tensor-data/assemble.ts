@@ -86,7 +86,12 @@ export async function* readTensorBlocks(
   const allFullRow = boxes.every((b) => b.fullRow);
   // Full-row reads overwrite every byte they yield; scattered slabs start zeroed so that nothing
   // stale could ever leak into an output, even from chunks that overlap.
-  const alloc = (n: number): Uint8Array => (allFullRow ? Buffer.allocUnsafe(n) : new Uint8Array(n));
+  // (A plain Uint8Array view, not a Buffer: Buffer's slice() does not copy, and callers copy with it.)
+  const alloc = (n: number): Uint8Array => {
+    if (!allFullRow) return new Uint8Array(n);
+    const b = Buffer.allocUnsafeSlow(n);
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  };
   const buffers = [alloc(bufBytes), alloc(allFullRow ? bufBytes : 0)];
   let which = 0;
 
