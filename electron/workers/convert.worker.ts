@@ -3,7 +3,7 @@
 
 import { serveWorker } from './serve';
 import type { ConvertWorkerApi } from './convert-api';
-import { BlockingFolder } from '../services/diff/blocking-folder';
+import { BlockingFolder } from '../io/blocking-folder';
 import { runWriteJob, runHashJob } from '../services/convert/worker-jobs';
 
 /**

@@ -3,7 +3,7 @@
 
 import { serveWorker } from './serve';
 import type { DiffWorkerApi } from './diff-api';
-import { BlockingFolder } from '../services/diff/blocking-folder';
+import { BlockingFolder } from '../io/blocking-folder';
 import { runTask } from '../services/diff/work';
 import { PROGRESS_EVENTS_PER_SECOND } from '../../shared/ipc/progress';
 

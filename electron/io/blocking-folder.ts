@@ -1,4 +1,4 @@
-// A CheckpointFolder whose reads are synchronous (fs.readSync), for diff's worker threads only.
+// A CheckpointFolder whose reads are synchronous (fs.readSync), for worker threads only (convert, diff).
 //
 // Why: a worker thread that compares bytes has nothing else to do while a read is pending, so
 // blocking costs it nothing, while an async read costs a hop through libuv's thread pool
@@ -10,11 +10,11 @@
 
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { CheckpointFolder } from '../../io/folder';
-import { type ByteSource, checkRange } from '../../io/byte-source';
-import { assertBareFileName } from '../../formats/paths';
-import { FormatError } from '../../../shared/errors';
-import type { FileInfo } from '../../../shared/model/checkpoint';
+import type { CheckpointFolder } from './folder';
+import { type ByteSource, checkRange } from './byte-source';
+import { assertBareFileName } from '../formats/paths';
+import { FormatError } from '../../shared/errors';
+import type { FileInfo } from '../../shared/model/checkpoint';
 
 class BlockingFile implements ByteSource {
   constructor(
@@ -25,7 +25,8 @@ class BlockingFile implements ByteSource {
 
   read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this, offset, length);
-    const buf = Buffer.allocUnsafe(length);
+    const b = Buffer.allocUnsafeSlow(length);
+    const buf = new Uint8Array(b.buffer, b.byteOffset, length); // a plain view: Buffer's slice() would not copy
     this.fill(buf, offset);
     return Promise.resolve(buf);
   }
