@@ -4,15 +4,12 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:f
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
-import { Command } from 'commander';
 import { openCheckpoint } from '../../electron/services/inspect/open';
 import { hashTensor } from '../../electron/services/inspect/hash';
 import { readTensorBlocks } from '../../electron/services/tensor-data/assemble';
-import { registerConvert } from '../../electron/cli/convert';
-import type { CliContext } from '../../electron/cli/context';
 import type { TensorEntry } from '../../shared/model/checkpoint';
 import { FIXTURES } from '../support/fixtures';
+import { type CliRun, runCli } from '../support/cli-capture';
 
 export function scratch(): string {
   return mkdtempSync(path.join(tmpdir(), 'shardscope-convert-'));
@@ -89,23 +86,7 @@ export function strays(dir: string): string[] {
   return readdirSync(dir).filter((n) => n.startsWith('.shardscope-'));
 }
 
-export async function runConvertCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        f(chunk.toString());
-        cb();
-      },
-    });
-  const ctx: CliContext = { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), exitCode: 0 };
-  const program = new Command('shardscope').exitOverride().configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
-  registerConvert(program, ctx);
-  try {
-    await program.parseAsync(['convert', ...args], { from: 'user' });
-  } catch {
-    return { code: 2, stdout, stderr };
-  }
-  return { code: ctx.exitCode, stdout, stderr };
+/** `shardscope convert ARGS…` in-process, through the real CLI entry point. */
+export function runConvertCli(args: string[]): Promise<CliRun> {
+  return runCli(['convert', ...args]);
 }

@@ -1,24 +1,9 @@
 // `inspect --json --hash` on every torch-written fixture matches what torch read back, key by key.
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
-import { main } from '../../electron/cli/main';
+import { runCli } from '../support/cli-capture';
 import { fixtureCases, fixtureDir, expectedEntries, FIXTURES } from '../support/fixtures';
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        f(chunk.toString());
-        cb();
-      },
-    });
-  const code = await main(args, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) });
-  return { code, stdout, stderr };
-}
 
 describe('inspect --json --hash matches expected.json', () => {
   for (const c of fixtureCases()) {
