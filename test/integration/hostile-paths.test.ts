@@ -195,10 +195,9 @@ describe('special files end in one line, never a hang', () => {
     expect(value.stderr).toContain('model-00002-of-00002.safetensors');
   });
 
-  // Gap (services/inspect/open.ts): a target path that is a FIFO is opened for reading, which
-  // blocks until a writer appears: `shardscope inspect pipe.safetensors` hangs. open.ts should
-  // refuse a target that is neither a folder nor a regular file (stat().isFile()).
-  it.runIf(canMkfifo).fails('a FIFO given as the target is refused at once, nothing blocks on it', async () => {
+  // Opening a FIFO for reading blocks until a writer appears: open.ts refuses a target that is
+  // neither a folder nor a regular file, and folders open only the regular files they list.
+  it.runIf(canMkfifo)('a FIFO given as the target is refused at once, nothing blocks on it', async () => {
     const dir = path.join(tmp, 'fifo-target');
     mkdirSync(dir);
     const fifo = path.join(dir, 'model.safetensors');
@@ -206,6 +205,7 @@ describe('special files end in one line, never a hang', () => {
     const { value, blockedOnFifo } = await watchFifo(fifo, () => runCli(['inspect', fifo]));
     expect(value.code).toBe(2);
     expect(blockedOnFifo).toBe(false);
+    expect(value.stderr).toBe(`shardscope: ${fifo}: not a regular file or folder\n`);
   });
 
   it('a symlink loop given as the target is one line, exit 2', async () => {
