@@ -2,7 +2,7 @@
 // `convert` speed and memory beside `cp -r` of the same folder and torch's own converters.
 // Prints a table (median wall time, MiB/s, ratio to cp, peak RSS); asserts nothing.
 //
-// Inputs: Llama-shaped bf16 DCP checkpoints (4 ranks) from ../shared/tools/gen_bench.py, made in
+// Inputs: Llama-shaped bf16 DCP checkpoints (4 ranks) from test/fixtures/gen/gen_bench.py, made in
 // the torch sandbox and cached in bench/.data/ (shared with inspect.bench.mjs):
 //   llama-0.5g: --layers 2     llama-2g: the defaults (2.1 GiB)     llama-8g: --layers 66 (BENCH_LARGE=1)
 // The peak RSS of `shardscope convert` should stay flat across them.
@@ -15,16 +15,12 @@
 //
 // env: BENCH_RUNS (default 3), BENCH_TORCH_RUNS (default 1), BENCH_LARGE=1, TORCH_SANDBOX_TOOL.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { CLI, DATA, GNU_TIME, HAS_GNU_TIME, ROOT, SANDBOX, ensureInput, fixed, folderBytes, printTable, requireBuild, sandboxReady, summarize, timeCommand } from './lib.mjs';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const DATA = path.join(ROOT, 'bench', '.data');
-const SANDBOX = process.env.TORCH_SANDBOX_TOOL ?? path.resolve(ROOT, '..', 'shared', 'tools', 'torch-sandbox');
-const CLI = path.join(ROOT, 'bin', 'shardscope.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TORCH_RUNS = Number(process.env.BENCH_TORCH_RUNS ?? 1);
-const GNU_TIME = '/usr/bin/time';
 
 const INPUTS = [
   { name: 'llama-0.5g', args: ['--layers', '2'], torch: false },
@@ -32,47 +28,20 @@ const INPUTS = [
   ...(process.env.BENCH_LARGE ? [{ name: 'llama-8g', args: ['--layers', '66', '--no-hf'], torch: false }] : []),
 ];
 
-function sandboxReady() {
-  if (!existsSync(SANDBOX) || !existsSync('/opt/torch-sandbox/usr/bin/python3')) return false;
-  return spawnSync(SANDBOX, ['run', 'python3', '-c', 'import torch'], { stdio: 'ignore', cwd: '/tmp' }).status === 0;
-}
-const SANDBOX_OK = sandboxReady();
+// torch itself is timed here, so the sandbox counts only where torch imports in it.
+const SANDBOX_OK = sandboxReady({ importTorch: true });
 const skipped = [];
 
-function ensureInput(name, args) {
-  const dir = path.join(DATA, name);
-  if (existsSync(path.join(dir, 'dcp', '.metadata'))) return dir;
-  if (!SANDBOX_OK) {
-    skipped.push(`${name}: no input in ${dir} and no torch sandbox to make it (${SANDBOX})`);
-    return null;
-  }
-  mkdirSync(DATA, { recursive: true });
-  // The sandbox sees only the current folder and /tmp, so the generator runs from DATA.
-  copyFileSync(path.resolve(SANDBOX, '..', 'gen_bench.py'), path.join(DATA, 'gen_bench.py'));
-  const r = spawnSync(SANDBOX, ['run', 'python3', 'gen_bench.py', name, ...args], { cwd: DATA, stdio: 'inherit' });
-  return r.status === 0 ? dir : null;
-}
-
-function folderBytes(dir) {
-  return readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
-}
-
 /** One timed run after cleaning `out` and `sync`: wall seconds and peak RSS (MiB), or an error. */
-function runOnce(cmd, args, out, cwd = ROOT) {
+function runOnce(cmd, args, out) {
   rmSync(out, { recursive: true, force: true });
   spawnSync('sync');
-  const timed = existsSync(GNU_TIME);
-  const t0 = process.hrtime.bigint();
-  const opts = { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 };
-  const r = timed ? spawnSync(GNU_TIME, ['-f', '%e %M', cmd, ...args], opts) : spawnSync(cmd, args, opts);
-  const wallNs = Number(process.hrtime.bigint() - t0);
+  const r = timeCommand(cmd, args);
   rmSync(out, { recursive: true, force: true });
   if (r.status !== 0) {
-    return { error: (r.stderr ?? '').trim().split('\n').filter((l) => !/UCX|cpuinfo/.test(l)).slice(-2).join(' | ').slice(0, 300) };
+    return { error: r.stderr.trim().split('\n').filter((l) => !/UCX|cpuinfo/.test(l)).slice(-2).join(' | ').slice(0, 300) };
   }
-  if (!timed) return { wall: wallNs / 1e9, rss: null };
-  const [wall, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { wall, rss: kb / 1024 };
+  return r;
 }
 
 /**
@@ -89,23 +58,17 @@ function measureRounds(contenders, out) {
   }
   return runs.map((rs) => {
     const bad = rs.find((r) => r.error);
-    if (bad) return bad;
-    const walls = rs.map((r) => r.wall).sort((a, b) => a - b);
-    const rss = rs.some((r) => r.rss === null) ? null : Math.max(...rs.map((r) => r.rss));
-    return { wall: walls[Math.floor(walls.length / 2)], rss };
+    return bad ?? summarize(rs);
   });
 }
 
-if (!existsSync(path.join(ROOT, 'out', 'electron', 'cli', 'main.js'))) {
-  console.error('convert.bench: build first (npm run build)');
-  process.exit(2);
-}
-if (!existsSync(GNU_TIME)) skipped.push(`peak RSS: ${GNU_TIME} is missing (Debian: apt-get install -y time); wall times only`);
+requireBuild('convert.bench');
+if (!HAS_GNU_TIME) skipped.push(`peak RSS: ${GNU_TIME} is missing (Debian: apt-get install -y time); RSS of node commands from process.resourceUsage, of others n/a`);
 if (!SANDBOX_OK) skipped.push(`torch converters: no torch sandbox (${SANDBOX} run python3 -c 'import torch' fails)`);
 
 const rows = [];
 for (const input of INPUTS) {
-  const dir = ensureInput(input.name, input.args);
+  const dir = ensureInput(input.name, input.args, { sandboxOk: SANDBOX_OK, skip: (name, why) => skipped.push(`${name}: ${why}`) });
   if (dir === null) continue;
   const dcp = path.join(dir, 'dcp');
   const hf = path.join(dir, 'hf_sharded');
@@ -139,17 +102,17 @@ for (const input of INPUTS) {
   contenders.forEach((c, k) => rows.push({ input: input.name, what: c.what, bytes, ...results[k], base: k === 0 ? undefined : base }));
 }
 
-const pad = (s, n) => String(s).padEnd(n);
-const lpad = (s, n) => String(s).padStart(n);
 console.log(`\nconvert bench: ${RUNS} runs (torch ${TORCH_RUNS}), median wall, warm cache, ${process.platform} ${process.arch}, node ${process.version}`);
-console.log(`${pad('input', 11)} ${pad('what', 48)} ${lpad('wall s', 7)} ${lpad('MiB/s', 7)} ${lpad('vs cp', 6)} ${lpad('peak RSS MiB', 12)}`);
-for (const r of rows) {
-  if (r.error) {
-    console.log(`${pad(r.input, 11)} ${pad(r.what, 48)} failed: ${r.error}`);
-    continue;
-  }
-  const mibs = r.bytes / 2 ** 20 / r.wall;
-  const ratio = r.base ? `${(r.wall / r.base).toFixed(2)}x` : '';
-  console.log(`${pad(r.input, 11)} ${pad(r.what, 48)} ${lpad(r.wall.toFixed(2), 7)} ${lpad(mibs.toFixed(0), 7)} ${lpad(ratio, 6)} ${lpad(r.rss === null ? 'n/a' : r.rss.toFixed(0), 12)}`);
-}
+printTable(
+  [
+    { title: 'input', width: 11, cell: (r) => r.input },
+    { title: 'what', width: 48, cell: (r) => r.what },
+    { title: 'wall s', width: 7, right: true, cell: (r) => r.wall.toFixed(2) },
+    { title: 'MiB/s', width: 7, right: true, cell: (r) => (r.bytes / 2 ** 20 / r.wall).toFixed(0) },
+    { title: 'vs cp', width: 6, right: true, cell: (r) => (r.base ? `${(r.wall / r.base).toFixed(2)}x` : '') },
+    { title: 'peak RSS MiB', width: 12, right: true, cell: (r) => fixed(r.rss, 0, 'n/a') },
+  ],
+  rows,
+  { keep: 2 },
+);
 for (const s of skipped) console.log(`skipped ${s}`);

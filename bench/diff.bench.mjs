@@ -3,7 +3,7 @@
 // bytes (warm page cache). Prints a table; asserts nothing. Run after `npm run build`.
 //
 // Inputs, cached in bench/.data/ (git-ignored):
-//   llama-2g: ../shared/tools/gen_bench.py with its defaults, run in the torch sandbox: a 2.1 GiB
+//   llama-2g: test/fixtures/gen/gen_bench.py with its defaults, run in the torch sandbox: a 2.1 GiB
 //     4-rank bf16 DCP folder (dcp/) and the same weights as DCP per-rank HF shards (hf_sharded/).
 //     Compared with each other they are identical: every byte is read and compared.
 //   synthetic: written here without torch (so this bench runs anywhere): the same float32
@@ -11,39 +11,23 @@
 //     every value differs, for the slow path (decode and figures for every element).
 // Missing llama-2g is made when the sandbox exists, and skipped (with a line) when it does not.
 // Environment: BENCH_RUNS (default 3), BENCH_SYNTHETIC_MIB (default 256), TORCH_SANDBOX_TOOL.
-import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
+import { CLI, DATA, HAS_GNU_TIME, ensureInput, fixed, measure, printTable, requireBuild } from './lib.mjs';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const DATA = path.join(ROOT, 'bench', '.data');
-const SANDBOX = process.env.TORCH_SANDBOX_TOOL ?? path.resolve(ROOT, '..', 'shared', 'tools', 'torch-sandbox');
-const CLI = path.join(ROOT, 'bin', 'shardscope.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SYNTHETIC_MIB = Number(process.env.BENCH_SYNTHETIC_MIB ?? 256);
-const GNU_TIME = '/usr/bin/time';
 
-if (!existsSync(path.join(ROOT, 'out', 'electron', 'cli', 'main.js'))) {
-  console.log('shardscope is not built: run `npm run build` first');
-  process.exit(1);
-}
+requireBuild('diff.bench');
 mkdirSync(DATA, { recursive: true });
 
 // ---------------------------------------------------------------- inputs
 
+/** llama-2g with both its DCP folder and its per-rank HF shards. */
 function ensureLlama() {
-  const dir = path.join(DATA, 'llama-2g');
-  const ready = existsSync(path.join(dir, 'dcp', '.metadata')) && existsSync(path.join(dir, 'hf_sharded')) && readdirSync(path.join(dir, 'hf_sharded')).length > 0;
-  if (ready) return dir;
-  if (!existsSync(SANDBOX) || !existsSync('/opt/torch-sandbox/usr/bin/python3')) {
-    console.log(`skipped llama-2g (DCP vs its per-rank HF shards): no input in ${dir} and no torch sandbox to make it`);
-    return null;
-  }
-  // The sandbox sees only the current folder and /tmp, so the generator runs from DATA.
-  copyFileSync(path.join(ROOT, 'test', 'fixtures', 'gen', 'gen_bench.py'), path.join(DATA, 'gen_bench.py'));
-  const r = spawnSync(SANDBOX, ['run', 'python3', 'gen_bench.py', 'llama-2g'], { cwd: DATA, stdio: 'inherit' });
-  return r.status === 0 ? dir : null;
+  const ready = (dir) => existsSync(path.join(dir, 'dcp', '.metadata')) && existsSync(path.join(dir, 'hf_sharded')) && readdirSync(path.join(dir, 'hf_sharded')).length > 0;
+  return ensureInput('llama-2g', [], { ready, skip: (name, why) => console.log(`skipped ${name} (DCP vs its per-rank HF shards): ${why}`) });
 }
 
 /** A minimal safetensors writer (F32 only): header JSON padded to 8 bytes, then the data. */
@@ -107,45 +91,11 @@ function ensureSynthetic() {
 // ---------------------------------------------------------------- measuring
 
 /**
- * Peak RSS comes from GNU time when it exists; otherwise node commands run under a wrapper that
- * reports process.resourceUsage().maxRSS (worker threads included: they share the process).
- */
-function runOnce(cmd, args) {
-  if (existsSync(GNU_TIME)) {
-    const r = spawnSync(GNU_TIME, ['-f', '%e %M %U %S', cmd, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
-    const [wall, kb, user, sys] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
-    return { status: r.status, wall, rss: kb / 1024, cpu: user + sys, err: r.stderr };
-  }
-  const t0 = performance.now();
-  const isNode = cmd === process.execPath;
-  const wrapped = isNode
-    ? ['-e', 'const [s, ...a] = process.argv.slice(1); process.argv = [process.argv[0], s, ...a]; process.on("exit", () => process.stderr.write(`\\nMAXRSS ${process.resourceUsage().maxRSS}\\n`)); require(s);', ...args]
-    : args;
-  const r = spawnSync(isNode ? process.execPath : cmd, wrapped, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
-  const m = /MAXRSS (\d+)/.exec(r.stderr);
-  return { status: r.status, wall: (performance.now() - t0) / 1000, rss: m ? Number(m[1]) / 1024 : NaN, cpu: NaN, err: r.stderr };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/**
  * Median wall seconds, median CPU seconds (user + sys, all threads) and max peak RSS (MiB).
  * CPU time says what the work costs even when other jobs share the machine and stretch the wall
  * time. `okStatus`: diff exits 1 when it finds differences.
  */
-function measure(cmd, args, okStatus = [0]) {
-  const walls = [];
-  const cpus = [];
-  let rss = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const r = runOnce(cmd, args);
-    if (!okStatus.includes(r.status) || !Number.isFinite(r.wall)) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.err.slice(0, 400)}`);
-    walls.push(r.wall);
-    cpus.push(r.cpu);
-    rss = Math.max(rss, r.rss);
-  }
-  return { wall: median(walls), cpu: median(cpus), rss };
-}
+const timed = (cmd, args, okStatus = [0]) => measure(cmd, args, { runs: RUNS, okStatus });
 
 function filesOf(...dirs) {
   return dirs.flatMap((d) => readdirSync(d).map((f) => path.join(d, f))).filter((f) => statSync(f).isFile());
@@ -161,11 +111,11 @@ const rows = [];
 function compareCase(label, a, b, variants) {
   const files = filesOf(a, b);
   const bytes = bytesOf(files);
-  measure('cat', files); // warm the page cache
-  const cat = measure('sh', ['-c', 'cat "$@" > /dev/null', 'cat', ...files]);
+  timed('cat', files); // warm the page cache
+  const cat = timed('sh', ['-c', 'cat "$@" > /dev/null', 'cat', ...files]);
   rows.push({ what: `${label}: cat A/* B/* > /dev/null`, bytes, ...cat, base: cat.wall });
   for (const [name, extra, ok] of variants) {
-    rows.push({ what: `${label}: diff${name}`, bytes, ...measure(process.execPath, [CLI, 'diff', a, b, '--progress', 'none', ...extra], ok), base: cat.wall });
+    rows.push({ what: `${label}: diff${name}`, bytes, ...timed(process.execPath, [CLI, 'diff', a, b, '--progress', 'none', ...extra], ok), base: cat.wall });
   }
 }
 
@@ -183,13 +133,18 @@ compareCase(`synthetic ${SYNTHETIC_MIB} MiB, all values differ`, path.join(syn, 
   [' --atol 0.01', ['--atol', '0.01'], [0]],
 ]);
 
-const pad = (s, n) => String(s).padEnd(n);
 const [l1] = loadavg();
-console.log(`\n${pad('what', 52)} ${pad('wall s', 7)} ${pad('MiB/s', 7)} ${pad('vs cat', 7)} ${pad('CPU s', 6)} peak RSS MiB`);
-for (const r of rows) {
-  const mibs = r.bytes / 2 ** 20 / r.wall;
-  const cpu = Number.isFinite(r.cpu) ? r.cpu.toFixed(2) : '?';
-  console.log(`${pad(r.what, 52)} ${pad(r.wall.toFixed(2), 7)} ${pad(mibs.toFixed(0), 7)} ${pad((r.wall / r.base).toFixed(2) + 'x', 7)} ${pad(cpu, 6)} ${Number.isFinite(r.rss) ? r.rss.toFixed(0) : '?'}`);
-}
-console.log(`(${RUNS} runs each, medians; warm page cache; ${process.platform} ${process.arch}; load average ${l1.toFixed(2)} at the end${existsSync(GNU_TIME) ? '' : '; RSS from process.resourceUsage'})`);
+console.log('');
+printTable(
+  [
+    { title: 'what', width: 52, cell: (r) => r.what },
+    { title: 'wall s', width: 7, cell: (r) => r.wall.toFixed(2) },
+    { title: 'MiB/s', width: 7, cell: (r) => (r.bytes / 2 ** 20 / r.wall).toFixed(0) },
+    { title: 'vs cat', width: 7, cell: (r) => `${(r.wall / r.base).toFixed(2)}x` },
+    { title: 'CPU s', width: 6, cell: (r) => fixed(r.cpu, 2) },
+    { title: 'peak RSS MiB', width: 12, cell: (r) => fixed(r.rss, 0) },
+  ],
+  rows,
+);
+console.log(`(${RUNS} runs each, medians; warm page cache; ${process.platform} ${process.arch}; load average ${l1.toFixed(2)} at the end${HAS_GNU_TIME ? '' : '; RSS from process.resourceUsage'})`);
 console.log('Targets (issue 5): diff within 1.5x of cat, peak RSS at most 256 MiB.');

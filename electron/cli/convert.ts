@@ -5,6 +5,7 @@
 
 import { type Command, Option } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT, EXIT_DIFFERENT, EXIT_OK } from './context';
+import { withSigintAbort } from './interrupt';
 import { createProgressReporter, parseProgressMode, type ProgressReporter } from './progress';
 import { convertCheckpoint } from '../services/convert/convert-checkpoint';
 import { presetNames } from '../services/presets';
@@ -87,29 +88,26 @@ function toOptions(f: ConvertFlags): ConvertOptions {
 }
 
 export async function runConvert(ctx: CliContext, src: string, dst: string, flags: ConvertFlags): Promise<number> {
-  const ac = new AbortController();
-  const onSigint = (): void => ac.abort();
-  process.once('SIGINT', onSigint);
-  let progress: ProgressReporter = { update: () => undefined, finish: () => undefined };
-  try {
-    const mode = parseProgressMode(flags.progress, flags.quiet === true);
-    progress = createProgressReporter(ctx, mode, 'convert');
-    const summary = await convertCheckpoint(src, dst, toOptions(flags), {
-      signal: ac.signal,
-      onProgress: (p) =>
-        progress.update({ phase: p.phase, done: p.bytesDone, total: p.bytesTotal, extra: { tensorsDone: p.tensorsDone, tensorsTotal: p.tensorsTotal } }),
-    });
-    progress.finish({ ...summary });
-    if (flags.quiet !== true) ctx.stdout.write(describeSummary(summary));
-    return EXIT_OK;
-  } catch (e) {
-    progress.finish();
-    const err = toAppError(e);
-    ctx.stderr.write(`shardscope: ${describeError(err)}\n`);
-    return err.code === 'VERIFY_FAILED' ? EXIT_DIFFERENT : EXIT_BAD_INPUT;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  return withSigintAbort(async (signal) => {
+    let progress: ProgressReporter = { update: () => undefined, finish: () => undefined };
+    try {
+      const mode = parseProgressMode(flags.progress, flags.quiet === true);
+      progress = createProgressReporter(ctx, mode, 'convert');
+      const summary = await convertCheckpoint(src, dst, toOptions(flags), {
+        signal,
+        onProgress: (p) =>
+          progress.update({ phase: p.phase, done: p.bytesDone, total: p.bytesTotal, extra: { tensorsDone: p.tensorsDone, tensorsTotal: p.tensorsTotal } }),
+      });
+      progress.finish({ ...summary });
+      if (flags.quiet !== true) ctx.stdout.write(describeSummary(summary));
+      return EXIT_OK;
+    } catch (e) {
+      progress.finish();
+      const err = toAppError(e);
+      ctx.stderr.write(`shardscope: ${describeError(err)}\n`);
+      return err.code === 'VERIFY_FAILED' ? EXIT_DIFFERENT : EXIT_BAD_INPUT;
+    }
+  });
 }
 
 const REASON_TEXT: Readonly<Record<SkipReason, string>> = {

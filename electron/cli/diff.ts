@@ -3,6 +3,7 @@
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT, EXIT_DIFFERENT, EXIT_OK } from './context';
+import { withSigintAbort } from './interrupt';
 import { diffCheckpoints } from '../services/diff/diff-checkpoints';
 import { formatText, toJson } from '../services/diff/report';
 import type { DiffOptions } from '../../shared/model/diff';
@@ -51,36 +52,33 @@ export function registerDiff(program: Command, ctx: CliContext): void {
 }
 
 export async function runDiff(ctx: CliContext, a: string, b: string, opts: DiffCliOptions): Promise<number> {
-  const ac = new AbortController();
-  const onSigint = (): void => ac.abort();
-  process.once('SIGINT', onSigint);
-  let progress: ProgressReporter = { update: () => undefined, finish: () => undefined };
-  try {
-    progress = createProgressReporter(ctx, parseProgressMode(opts.progress, opts.quiet === true), 'diff');
-    const options: DiffOptions = {
-      ...(opts.atol !== undefined ? { atol: opts.atol } : {}),
-      ...(opts.rtol !== undefined ? { rtol: opts.rtol } : {}),
-      ...(opts.dtypeInsensitive ? { dtypeInsensitive: true } : {}),
-      ...(opts.modelOnly ? { modelOnly: true } : {}),
-      ...(opts.preset !== undefined ? { preset: opts.preset } : {}),
-      ...(opts.config !== undefined ? { config: opts.config } : {}),
-      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-    };
-    const report = await diffCheckpoints(a, b, options, {
-      signal: ac.signal,
-      onProgress: (p) =>
-        progress.update({ phase: 'compare', done: p.bytesDone, total: p.bytesTotal, extra: { tensorsDone: p.tensorsDone, tensorsTotal: p.tensorsTotal } }),
-    });
-    progress.finish({ identical: report.identical, changed: report.changed.length, onlyA: report.onlyA.length, onlyB: report.onlyB.length, same: report.same });
-    ctx.stdout.write(opts.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : formatText(report));
-    return report.identical ? EXIT_OK : EXIT_DIFFERENT;
-  } catch (e) {
-    progress.finish();
-    ctx.stderr.write(`shardscope: ${describeError(toAppError(e))}\n`);
-    return EXIT_BAD_INPUT;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  return withSigintAbort(async (signal) => {
+    let progress: ProgressReporter = { update: () => undefined, finish: () => undefined };
+    try {
+      progress = createProgressReporter(ctx, parseProgressMode(opts.progress, opts.quiet === true), 'diff');
+      const options: DiffOptions = {
+        ...(opts.atol !== undefined ? { atol: opts.atol } : {}),
+        ...(opts.rtol !== undefined ? { rtol: opts.rtol } : {}),
+        ...(opts.dtypeInsensitive ? { dtypeInsensitive: true } : {}),
+        ...(opts.modelOnly ? { modelOnly: true } : {}),
+        ...(opts.preset !== undefined ? { preset: opts.preset } : {}),
+        ...(opts.config !== undefined ? { config: opts.config } : {}),
+        ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      };
+      const report = await diffCheckpoints(a, b, options, {
+        signal,
+        onProgress: (p) =>
+          progress.update({ phase: 'compare', done: p.bytesDone, total: p.bytesTotal, extra: { tensorsDone: p.tensorsDone, tensorsTotal: p.tensorsTotal } }),
+      });
+      progress.finish({ identical: report.identical, changed: report.changed.length, onlyA: report.onlyA.length, onlyB: report.onlyB.length, same: report.same });
+      ctx.stdout.write(opts.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : formatText(report));
+      return report.identical ? EXIT_OK : EXIT_DIFFERENT;
+    } catch (e) {
+      progress.finish();
+      ctx.stderr.write(`shardscope: ${describeError(toAppError(e))}\n`);
+      return EXIT_BAD_INPUT;
+    }
+  });
 }
 
 // ---------------------------------------------------------------- option parsers

@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT } from './context';
+import { withSigintAbort } from './interrupt';
 import { locateError, openCheckpoint } from '../services/inspect/open';
 import { hashTensor } from '../services/inspect/hash';
 import type { CheckpointModel, Entry } from '../../shared/model/checkpoint';
@@ -26,32 +27,29 @@ export interface InspectOptions {
 }
 
 export async function runInspect(ctx: CliContext, target: string, opts: InspectOptions): Promise<number> {
-  const ac = new AbortController();
-  const onSigint = (): void => ac.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    const ck = await openCheckpoint(target);
+  return withSigintAbort(async (signal) => {
     try {
-      const hashes = opts.hash
-        ? await hashAll(ck.model, (e) => hashTensor(ck.folder, e, ac.signal)).catch((e: unknown) => {
-            throw locateError(e, ck.folder.root);
-          })
-        : null;
-      if (opts.json) ctx.stdout.write(`${JSON.stringify(inspectJson(ck.model, hashes), null, 2)}\n`);
-      else printTree(ctx.stdout, ck.model, hashes);
-      for (const d of ck.model.diagnostics) {
-        if (d.severity !== 'info') ctx.stderr.write(`shardscope: ${d.severity}: ${describeError({ code: 'CORRUPT', ...d })}\n`);
+      const ck = await openCheckpoint(target);
+      try {
+        const hashes = opts.hash
+          ? await hashAll(ck.model, (e) => hashTensor(ck.folder, e, signal)).catch((e: unknown) => {
+              throw locateError(e, ck.folder.root);
+            })
+          : null;
+        if (opts.json) ctx.stdout.write(`${JSON.stringify(inspectJson(ck.model, hashes), null, 2)}\n`);
+        else printTree(ctx.stdout, ck.model, hashes);
+        for (const d of ck.model.diagnostics) {
+          if (d.severity !== 'info') ctx.stderr.write(`shardscope: ${d.severity}: ${describeError({ code: 'CORRUPT', ...d })}\n`);
+        }
+        return 0;
+      } finally {
+        await ck.close();
       }
-      return 0;
-    } finally {
-      await ck.close();
+    } catch (e) {
+      ctx.stderr.write(`shardscope: ${describeError(toAppError(e))}\n`);
+      return EXIT_BAD_INPUT;
     }
-  } catch (e) {
-    ctx.stderr.write(`shardscope: ${describeError(toAppError(e))}\n`);
-    return EXIT_BAD_INPUT;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  });
 }
 
 /** Hashes every tensor, two at a time (one reads while the other hashes), in model order. */

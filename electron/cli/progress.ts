@@ -58,6 +58,13 @@ export function createProgressReporter(ctx: CliContext, mode: ProgressMode, labe
   let phaseStart = now();
   let drawn = false;
 
+  /** True when `u` starts a new phase, whose rate is then measured from now. */
+  const enterPhase = (u: ProgressUpdate): boolean => {
+    if (u.phase === phase) return false;
+    phase = u.phase;
+    phaseStart = now();
+    return true;
+  };
   const rateOf = (u: ProgressUpdate): number => {
     const secs = (now() - phaseStart) / 1000;
     return secs > 0 ? u.done / secs : 0;
@@ -66,11 +73,7 @@ export function createProgressReporter(ctx: CliContext, mode: ProgressMode, labe
   if (mode === 'json') {
     return {
       update(u) {
-        const changed = u.phase !== phase;
-        if (changed) {
-          phase = u.phase;
-          phaseStart = now();
-        }
+        const changed = enterPhase(u);
         if (!(due() || changed || u.done === u.total)) return;
         const rate = rateOf(u);
         const line = {
@@ -94,11 +97,7 @@ export function createProgressReporter(ctx: CliContext, mode: ProgressMode, labe
 
   return {
     update(u) {
-      const changed = u.phase !== phase;
-      if (changed) {
-        phase = u.phase;
-        phaseStart = now();
-      }
+      const changed = enterPhase(u);
       if (!(due() || changed)) return;
       const width = Math.max(10, Math.min(30, (out.columns ?? 80) - 60));
       const frac = u.total > 0 ? Math.min(1, u.done / u.total) : 0;

@@ -25,21 +25,13 @@ import { checkTiling } from '../../electron/formats/dcp/tiling';
 import { hashTensor } from '../../electron/services/inspect/hash';
 import { MemoryFolder } from '../../electron/io/memory-folder';
 import { toAppError, type ErrorCode } from '../../shared/errors';
+import { outcome, wholeFileLimitOutcomes } from '../support/outcome';
 import { concatBytes, le, OPS, pattern, pickle, tensorDataPkl, torchSaveTensor, zstdRawFrame } from '../support/bytes';
 import { buildDcp, type DcpEntrySpec } from '../support/dcp-bytes';
-import { VirtualFolder, VirtualSource } from '../support/virtual-folder';
+import { VirtualSource } from '../support/virtual-folder';
 
 const NUM_RUNS = 50;
 const FRAMES = path.resolve(__dirname, '..', 'fixtures', 'bad', 'zstd-frames');
-
-async function outcome(f: () => Promise<unknown> | unknown): Promise<ErrorCode | 'value'> {
-  try {
-    await f();
-    return 'value';
-  } catch (e) {
-    return toAppError(e).code;
-  }
-}
 
 /** Opens a DCP folder in memory and hashes every tensor (tensor items are only read then). */
 async function readAndHash(files: Map<string, Uint8Array>): Promise<void> {
@@ -61,11 +53,7 @@ function framePattern(n: number): Uint8Array {
 describe('MAX_METADATA_BYTES (1 GiB): .metadata is read whole', () => {
   it('at the limit it is read (and refused as arranged: opcode 0xFF); one byte more is LIMIT before any read', async () => {
     const head = Uint8Array.of(OPS.PROTO, 4, 0xff);
-    const at = new VirtualFolder(new Map([['.metadata', { size: MAX_METADATA_BYTES, head }]]));
-    expect(await outcome(() => readDcp(at))).toBe('CORRUPT');
-    const past = new VirtualFolder(new Map([['.metadata', { size: MAX_METADATA_BYTES + 1, head }]]));
-    expect(await outcome(() => readDcp(past))).toBe('LIMIT');
-    expect(past.sources.get('.metadata')?.bytesRead ?? 0).toBe(0);
+    expect(await wholeFileLimitOutcomes('.metadata', MAX_METADATA_BYTES, head, readDcp)).toEqual({ at: 'CORRUPT', past: 'LIMIT', pastBytesRead: 0 });
   });
 });
 

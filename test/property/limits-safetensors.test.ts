@@ -20,21 +20,12 @@ import { readSafetensorsSharded } from '../../electron/formats/hfshards/read-sha
 import { readDcpHfShards } from '../../electron/formats/hfshards/read-dcp-hf-shards';
 import { MemorySource } from '../../electron/io/memory-source';
 import { MemoryFolder } from '../../electron/io/memory-folder';
-import { toAppError, type ErrorCode } from '../../shared/errors';
+import { outcome, wholeFileLimitOutcomes } from '../support/outcome';
 import { le } from '../support/bytes';
-import { VirtualFolder, VirtualSource } from '../support/virtual-folder';
+import { VirtualSource } from '../support/virtual-folder';
 
 const NUM_RUNS = 100;
 const enc = new TextEncoder();
-
-async function outcome(f: () => Promise<unknown> | unknown): Promise<ErrorCode | 'value'> {
-  try {
-    await f();
-    return 'value';
-  } catch (e) {
-    return toAppError(e).code;
-  }
-}
 
 describe('MAX_HEADER_BYTES (100 000 000, the crate\'s MAX_HEADER_SIZE)', () => {
   it('a real header of exactly the limit (`{}` padded with spaces) reads; one byte more is LIMIT', async () => {
@@ -163,11 +154,8 @@ describe('MAX_INDEX_FILES (10 000 distinct files in weight_map)', () => {
 describe('MAX_INDEX_BYTES (256 MiB)', () => {
   it('an index of exactly the limit is read (and refused as not UTF-8, as arranged); one byte more is LIMIT before any read', async () => {
     const head = Uint8Array.of(0xff);
-    const at = new VirtualFolder(new Map([['model.safetensors.index.json', { size: MAX_INDEX_BYTES, head }]]));
-    expect(await outcome(() => readSafetensorsSharded(at))).toBe('CORRUPT');
-    const past = new VirtualFolder(new Map([['model.safetensors.index.json', { size: MAX_INDEX_BYTES + 1, head }]]));
-    expect(await outcome(() => readSafetensorsSharded(past))).toBe('LIMIT');
-    expect(past.sources.get('model.safetensors.index.json')?.bytesRead ?? 0).toBe(0);
+    const got = await wholeFileLimitOutcomes('model.safetensors.index.json', MAX_INDEX_BYTES, head, readSafetensorsSharded);
+    expect(got).toEqual({ at: 'CORRUPT', past: 'LIMIT', pastBytesRead: 0 });
   });
 });
 

@@ -13,20 +13,11 @@ import {
 } from '../../electron/formats/torchzip/limits';
 import { TorchZip } from '../../electron/formats/torchzip/records';
 import { MemorySource } from '../../electron/io/memory-source';
-import { toAppError, type ErrorCode } from '../../shared/errors';
+import { outcome } from '../support/outcome';
 import { concatBytes, le, storedZip, type ZipRecord } from '../support/bytes';
 
 const NUM_RUNS = 50;
 const enc = new TextEncoder();
-
-async function outcome(f: () => Promise<unknown>): Promise<ErrorCode | 'value'> {
-  try {
-    await f();
-    return 'value';
-  } catch (e) {
-    return toAppError(e).code;
-  }
-}
 
 const open = (zip: Uint8Array) => () => TorchZip.open(new MemorySource('item', zip));
 const records = (n: number): ZipRecord[] => Array.from({ length: n }, (_, i) => ({ name: `archive/r${i}`, data: new Uint8Array(0) }));

@@ -116,19 +116,8 @@ export function accumulate(f: PartialFigures, a: Values, b: Values, n: number, t
       if (!((xNan && yNan) || x === y)) nDiff++;
     }
   }
-  f.numel += n;
-  f.nDifferent += nDiff;
-  f.finitePairs += pairs;
-  f.sumAbs += sumAbs;
-  f.maxAbs = maxAbs;
-  f.maxRel = maxRel;
-  f.dot += dot;
-  f.sumSqA += sa;
-  f.sumSqB += sb;
-  f.nanA += nanA;
-  f.infA += infA;
-  f.nanB += nanB;
-  f.infB += infB;
+  // maxAbs and maxRel started from f's, so taking the larger keeps what the loop found.
+  mergeFigures(f, { numel: n, nDifferent: nDiff, finitePairs: pairs, sumAbs, maxAbs, maxRel, dot, sumSqA: sa, sumSqB: sb, nanA, infA, nanB, infB });
 }
 
 /**
@@ -145,15 +134,7 @@ export function accumulateEqual(f: PartialFigures, a: Values, n: number): void {
     } else if (x !== x) nan++;
     else inf++;
   }
-  f.numel += n;
-  f.finitePairs += pairs;
-  f.dot += sq;
-  f.sumSqA += sq;
-  f.sumSqB += sq;
-  f.nanA += nan;
-  f.nanB += nan;
-  f.infA += inf;
-  f.infB += inf;
+  mergeFigures(f, { numel: n, nDifferent: 0, finitePairs: pairs, sumAbs: 0, maxAbs: 0, maxRel: 0, dot: sq, sumSqA: sq, sumSqB: sq, nanA: nan, infA: inf, nanB: nan, infB: inf });
 }
 
 /** Elements whose `size`-byte patterns differ (for 64-bit integers, where decoding can round). */

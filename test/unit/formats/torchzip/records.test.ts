@@ -8,22 +8,12 @@ import {
 } from '../../../../electron/formats/torchzip/limits';
 import { MemorySource } from '../../../../electron/io/memory-source';
 import type { ByteSource } from '../../../../electron/io/byte-source';
-import { FormatError } from '../../../../shared/errors';
 import { fixtureItems } from '../dcp/fixture-items';
 import { buildZip } from './zip-builder';
+import { formatFailure } from '../../../support/outcome';
 
 const enc = new TextEncoder();
 const open = (b: Uint8Array) => TorchZip.open(new MemorySource('item', b));
-
-async function failure(p: Promise<unknown>): Promise<FormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 const RECORDS: Array<[string, Uint8Array]> = [
   ['archive/data.pkl', enc.encode('pickle-bytes')],
@@ -91,33 +81,33 @@ describe('TorchZip errors', () => {
   it('refuses a damaged end record', async () => {
     const b = buildZip(RECORDS);
     b[b.length - 22] = 0; // EOCD signature
-    const e = await failure(open(b));
+    const e = await formatFailure(open(b));
     expect(e.code).toBe('CORRUPT');
     expect(e.message).toMatch(/^not a zip: no end-of-central-directory record in the last \d+ bytes$/);
   });
 
   it('refuses inputs shorter than an end record and truncated zips', async () => {
-    expect((await failure(open(new Uint8Array(10)))).message).toBe('not a zip: 10 bytes is shorter than a zip end record');
+    expect((await formatFailure(open(new Uint8Array(10)))).message).toBe('not a zip: 10 bytes is shorter than a zip end record');
     const b = buildZip(RECORDS);
-    expect((await failure(open(b.subarray(0, b.length - 5)))).code).toBe('CORRUPT');
+    expect((await formatFailure(open(b.subarray(0, b.length - 5)))).code).toBe('CORRUPT');
   });
 
   it('refuses a central directory that runs past the end records', async () => {
     const b = buildZip(RECORDS, { tail: 'none' });
     const dv = new DataView(b.buffer);
     dv.setUint32(b.length - 22 + 16, dv.getUint32(b.length - 22 + 16, true) + 10, true);
-    expect((await failure(open(b))).message).toMatch(/^zip central directory \(bytes \d+\.\.\d+\) runs past its end record at byte \d+$/);
+    expect((await formatFailure(open(b))).message).toMatch(/^zip central directory \(bytes \d+\.\.\d+\) runs past its end record at byte \d+$/);
   });
 
   it('refuses saturated fields without a ZIP64 locator', async () => {
     const b = buildZip(RECORDS, { tail: 'none' });
     new DataView(b.buffer).setUint32(b.length - 22 + 16, 0xffffffff, true);
-    expect((await failure(open(b))).message).toBe('zip end record has ZIP64 placeholders but no ZIP64 locator precedes it');
+    expect((await formatFailure(open(b))).message).toBe('zip end record has ZIP64 placeholders but no ZIP64 locator precedes it');
   });
 
   it('refuses compressed and encrypted records when they are read', async () => {
     const zip = await open(buildZip(RECORDS, { method: 8 }));
-    const e = await failure(zip.read('data.pkl'));
+    const e = await formatFailure(zip.read('data.pkl'));
     expect(e.code).toBe('UNSUPPORTED');
     expect(e.message).toBe('zip record "archive/data.pkl" is compressed (method 8); torch.save writes stored records');
   });
@@ -125,14 +115,14 @@ describe('TorchZip errors', () => {
   it('refuses a local header that names another record', async () => {
     const b = buildZip(RECORDS);
     b[30] = 'X'.charCodeAt(0); // first byte of the first local name
-    expect((await failure((await open(b)).range('data.pkl'))).message).toBe('local header at byte 0 names a different record than the directory\'s "archive/data.pkl"');
+    expect((await formatFailure((await open(b)).range('data.pkl'))).message).toBe('local header at byte 0 names a different record than the directory\'s "archive/data.pkl"');
   });
 
   it('refuses duplicate names, records outside a folder and missing records', async () => {
-    expect((await failure(open(buildZip([['a/x', new Uint8Array(1)], ['a/x', new Uint8Array(1)]])))).message).toBe('zip holds record "a/x" twice');
-    expect((await failure(open(buildZip([['data.pkl', new Uint8Array(1)]])))).message).toBe('zip record "data.pkl" is not inside a folder, as torch.save records are');
+    expect((await formatFailure(open(buildZip([['a/x', new Uint8Array(1)], ['a/x', new Uint8Array(1)]])))).message).toBe('zip holds record "a/x" twice');
+    expect((await formatFailure(open(buildZip([['data.pkl', new Uint8Array(1)]])))).message).toBe('zip record "data.pkl" is not inside a folder, as torch.save records are');
     const zip = await open(buildZip(RECORDS));
-    expect((await failure(zip.read('data/1'))).message).toBe('zip has no record "archive/data/1"');
+    expect((await formatFailure(zip.read('data/1'))).message).toBe('zip has no record "archive/data/1"');
   });
 });
 
@@ -170,13 +160,13 @@ describe('TorchZip limits', () => {
     const zip = await open(buildZip(records, { align: 1, tail: 'saturate' }));
     expect(zip.names.length).toBe(MAX_ZIP_ENTRIES);
     // Without ZIP64 the 16-bit count wraps; the leftover directory bytes give it away.
-    expect((await failure(open(buildZip(records, { align: 1, tail: 'none' })))).message).toMatch(/^zip central directory has \d+ bytes after its 34464 declared entries$/);
+    expect((await formatFailure(open(buildZip(records, { align: 1, tail: 'none' })))).message).toMatch(/^zip central directory has \d+ bytes after its 34464 declared entries$/);
     const big = buildZip([['a/x', new Uint8Array(0)]], { tail: 'saturate' });
     // Patch the ZIP64 record's entry counts to MAX + 1.
     const z64 = big.length - 22 - 20 - 56;
     new DataView(big.buffer).setUint32(z64 + 24, MAX_ZIP_ENTRIES + 1, true);
     new DataView(big.buffer).setUint32(z64 + 32, MAX_ZIP_ENTRIES + 1, true);
-    const e = await failure(open(big));
+    const e = await formatFailure(open(big));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toBe(`zip declares ${MAX_ZIP_ENTRIES + 1} entries, more than the ${MAX_ZIP_ENTRIES}-entry limit`);
   });
@@ -184,16 +174,16 @@ describe('TorchZip limits', () => {
   it('MAX_ZIP_NAME_BYTES', async () => {
     const at = `a/${'n'.repeat(MAX_ZIP_NAME_BYTES - 2)}`;
     expect((await open(buildZip([[at, new Uint8Array(1)]]))).names).toEqual(['n'.repeat(MAX_ZIP_NAME_BYTES - 2)]);
-    const e = await failure(open(buildZip([[`${at}n`, new Uint8Array(1)]])));
+    const e = await formatFailure(open(buildZip([[`${at}n`, new Uint8Array(1)]])));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toBe(`zip entry 0 has a ${MAX_ZIP_NAME_BYTES + 1}-byte name, more than the ${MAX_ZIP_NAME_BYTES}-byte limit`);
   });
 
   it('MAX_CENTRAL_DIRECTORY_BYTES', async () => {
     const size = MAX_CENTRAL_DIRECTORY_BYTES + 100;
-    const atLimit = await failure(TorchZip.open(virtualSource(size, eocd(1, MAX_CENTRAL_DIRECTORY_BYTES, 0))));
+    const atLimit = await formatFailure(TorchZip.open(virtualSource(size, eocd(1, MAX_CENTRAL_DIRECTORY_BYTES, 0))));
     expect(atLimit.code).toBe('CORRUPT'); // passes the size check, then finds no entry signature
-    const past = await failure(TorchZip.open(virtualSource(size, eocd(1, MAX_CENTRAL_DIRECTORY_BYTES + 1, 0))));
+    const past = await formatFailure(TorchZip.open(virtualSource(size, eocd(1, MAX_CENTRAL_DIRECTORY_BYTES + 1, 0))));
     expect(past.code).toBe('LIMIT');
     expect(past.message).toBe(`zip central directory is ${MAX_CENTRAL_DIRECTORY_BYTES + 1} bytes, more than the ${MAX_CENTRAL_DIRECTORY_BYTES}-byte limit`);
   });
@@ -201,7 +191,7 @@ describe('TorchZip limits', () => {
   it('MAX_RECORD_READ_BYTES (and a caller cap) for whole-record reads', async () => {
     const zip = await open(buildZip(RECORDS));
     expect((await zip.read('data/0', 100)).bytes.length).toBe(100);
-    expect((await failure(zip.read('data/0', 99))).message).toBe('zip record "archive/data/0" is 100 bytes, more than the 99-byte limit for reading it whole');
+    expect((await formatFailure(zip.read('data/0', 99))).message).toBe('zip record "archive/data/0" is 100 bytes, more than the 99-byte limit for reading it whole');
     expect(MAX_RECORD_READ_BYTES).toBeGreaterThan(100);
   });
 });

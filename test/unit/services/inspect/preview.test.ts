@@ -9,19 +9,14 @@ import type { TensorEntry } from '../../../../shared/model/checkpoint';
 import { openCheckpoint } from '../../../../electron/services/inspect/open';
 import { decodePreview, previewTensor } from '../../../../electron/services/inspect/preview';
 import { readTensorBlocks } from '../../../../electron/services/tensor-data/read';
+import { concatBytes } from '../../../support/bytes';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'fixtures');
 
 async function allBytes(open: Awaited<ReturnType<typeof openCheckpoint>>, e: TensorEntry): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const b of readTensorBlocks(open.folder, e)) parts.push(b.slice());
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 describe('previewTensor', () => {
