@@ -51,19 +51,22 @@ export function printTree(out: Writable, model: CheckpointModel, hashes: Readonl
     }
   };
   walk(tree, 0);
-  const w = (k: keyof Row, cap = Infinity): number => Math.min(cap, Math.max(0, ...rows.map((r) => r[k].length)));
+  const w = (k: keyof Row, cap = Infinity): number => Math.min(cap, rows.reduce((m, r) => Math.max(m, r[k].length), 0)); // no spread: >~125k rows overflow the stack
   const wn = w('name', MAX_NAME);
   const wd = w('dtype');
   const ws = w('shape');
   const wz = w('size');
+  // Rows go out in batches: one write per row costs more than formatting them (100k-key trees).
+  let batch: string[] = [];
   for (const r of rows) {
     const name = r.name.length > wn ? `${r.name.slice(0, wn - 1)}…` : r.name;
-    if (r.dtype === '' && r.shape === '' && r.size === '' ) {
-      out.write(`${name}  ${r.extra}\n`);
-      continue;
+    batch.push(`${name.padEnd(wn)}  ${r.dtype.padEnd(wd)}  ${r.shape.padEnd(ws)}  ${r.size.padStart(wz)}  ${r.extra}`.trimEnd());
+    if (batch.length === 4096) {
+      out.write(`${batch.join('\n')}\n`);
+      batch = [];
     }
-    out.write(`${name.padEnd(wn)}  ${r.dtype.padEnd(wd)}  ${r.shape.padEnd(ws)}  ${r.size.padStart(wz)}  ${r.extra}`.trimEnd() + '\n');
   }
+  if (batch.length > 0) out.write(`${batch.join('\n')}\n`);
   out.write(`\ntotal: ${tree.tensors} tensors, ${formatCount(tree.elements)} elements, ${formatBytes(tree.bytes)}${tree.objects ? `, ${tree.objects} non-tensor items` : ''}\n`);
 }
 

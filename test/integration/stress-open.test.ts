@@ -161,12 +161,7 @@ describe(`${KEYS} keys over ${FILES} files`, () => {
       expect(keys[KEYS - 1]).toBe(key(KEYS - 1));
     }, STRESS_TIMEOUT);
 
-    // Gap (DCP, reported): parsing this 21.6 MB synthetic .metadata costs ~420 MB of heap
-    // (pickle/machine.ts and dcp/metadata.ts keep every memoized value and intermediate dict);
-    // measured +411 to +422 MiB over the small checkpoint, too close to the bound for `it.fails`
-    // to be stable, so skipped until fixed. A torch-written 100 803-key .metadata
-    // (bench/.data/keys100k, 75 MB) takes 1.8 GB of heap and ~37 s to parse.
-    (layout === 'DCP' ? it.skip : it)(`${layout}: inspect takes less than ${mib(MAX_RSS_GROWTH)} more memory than on a small checkpoint`, async () => {
+    it(`${layout}: inspect takes less than ${mib(MAX_RSS_GROWTH)} more memory than on a small checkpoint`, async () => {
       const [big, small] = [await inspect(), await baseline.inspect()];
       expect(small.code, small.stderr).toBe(0);
       console.log(`${layout}: inspect peak RSS ${mib(big.maxRss)} (small checkpoint: ${mib(small.maxRss)})`);
@@ -181,8 +176,7 @@ describe(`${KEYS} keys over ${FILES} files`, () => {
       expect(new Set(Object.values(index.weight_map)).size).toBe(readdirSync(out()).length - 1);
     }, STRESS_TIMEOUT);
 
-    // Gap (DCP, reported): the same .metadata cost, plus the plan: measured +669 to +779 MiB.
-    (layout === 'DCP' ? it.fails : it)(`${layout}: convert takes less than ${mib(MAX_RSS_GROWTH)} more memory than on a small checkpoint`, async () => {
+    it(`${layout}: convert takes less than ${mib(MAX_RSS_GROWTH)} more memory than on a small checkpoint`, async () => {
       const [big, small] = [await convert(), await baseline.convert()];
       expect(small.code, small.stderr).toBe(0);
       console.log(`${layout}: convert peak RSS ${mib(big.maxRss)} (small checkpoint: ${mib(small.maxRss)})`);

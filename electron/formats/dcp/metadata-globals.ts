@@ -14,6 +14,7 @@ import {
   valueGlobal,
 } from '../pickle/globals';
 import { AllowedGlobal, type GlobalHandler, PyInstance, PyList, PyTuple } from '../pickle/values';
+import { CHUNK_STORAGE, METADATA_INDEX, STORAGE_INFO, TENSOR_STORAGE } from './metadata-records';
 
 /** torch dtype global name → Shardscope DType, for the dtypes Shardscope can hold. */
 export const TORCH_DTYPES: Readonly<Record<string, DType>> = {
@@ -49,13 +50,13 @@ export function dtypeGlobals(): Array<[string, GlobalHandler]> {
   return [...Object.keys(TORCH_DTYPES), ...OTHER_TORCH_DTYPES].map((n) => [`torch ${n}`, DTYPE_GLOBAL]);
 }
 
-/** `torch.Size((d0, d1, …))` → the tuple itself. */
+/** `torch.Size((d0, d1, …))` → the tuple itself (a list is copied: a Size is immutable). */
 export const TORCH_SIZE: GlobalHandler = {
   reduce: (_self, args) => {
     const [dims] = args;
     if (args.length !== 1) return undefined;
     if (dims instanceof PyTuple) return dims;
-    if (dims instanceof PyList) return new PyTuple(dims.items);
+    if (dims instanceof PyList) return new PyTuple([...dims.items]);
     return undefined;
   },
   typeName: 'type',
@@ -100,13 +101,22 @@ function pathHandler(windows: boolean): GlobalHandler {
 }
 
 const METADATA_MODULES = ['torch.distributed.checkpoint.metadata', 'torch.distributed._shard.checkpoint.metadata'];
-const METADATA_CLASSES = ['Metadata', 'TensorStorageMetadata', 'ChunkStorageMetadata', 'BytesStorageMetadata', 'MetadataIndex', 'StorageMeta', 'TensorProperties'];
+/** Classes with one instance per key or per chunk fold their state into records (metadata-records.ts). */
+const METADATA_CLASSES: ReadonlyArray<[string, GlobalHandler]> = [
+  ['Metadata', DATACLASS],
+  ['TensorStorageMetadata', TENSOR_STORAGE],
+  ['ChunkStorageMetadata', CHUNK_STORAGE],
+  ['BytesStorageMetadata', DATACLASS],
+  ['MetadataIndex', METADATA_INDEX],
+  ['StorageMeta', DATACLASS],
+  ['TensorProperties', DATACLASS],
+];
 const FILESYSTEM_MODULES = ['torch.distributed.checkpoint.filesystem', 'torch.distributed._shard.checkpoint.filesystem'];
 
 function metadataClasses(): Array<[string, GlobalHandler]> {
   const out: Array<[string, GlobalHandler]> = [];
-  for (const m of METADATA_MODULES) for (const c of METADATA_CLASSES) out.push([`${m} ${c}`, DATACLASS]);
-  for (const m of FILESYSTEM_MODULES) out.push([`${m} _StorageInfo`, DATACLASS]);
+  for (const m of METADATA_MODULES) for (const [c, handler] of METADATA_CLASSES) out.push([`${m} ${c}`, handler]);
+  for (const m of FILESYSTEM_MODULES) out.push([`${m} _StorageInfo`, STORAGE_INFO]);
   out.push(['torch.distributed._shard.sharded_tensor.metadata TensorProperties', DATACLASS]);
   out.push(['torch.distributed.checkpoint.metadata _MEM_FORMAT_ENCODING', ENUM]);
   out.push(['torch.distributed._shard.checkpoint.metadata _MEM_FORMAT_ENCODING', ENUM]);

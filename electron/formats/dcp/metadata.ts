@@ -2,8 +2,10 @@
 // torch.distributed.checkpoint.metadata.Metadata (dataclass: NEWOBJ + BUILD with a field dict).
 // Fields that postdate an older writer (`storage_meta` < 2.4, `version`) are null when missing;
 // unknown extra fields are listed, kept opaque. `storage_data` is keyed by MetadataIndex objects:
-// look entries up with storageKey(fqn, chunk offsets) — `index` is only a hint (hsdp lists chunks
-// out of offset order) — and bytes items with storageKey(fqn, null).
+// look entries up by (fqn, chunk offsets) — `index` is only a hint (hsdp lists chunks out of
+// offset order) — and bytes items by (fqn, null), in `storageIndex` (or `storage` by storageKey).
+// The per-chunk dataclasses arrive folded into records (metadata-records.ts); states that did not
+// fold are read field by field with the same checks, so both give the same result or error.
 
 import { FormatError } from '../../../shared/errors';
 import type { Diagnostic, PathElement } from '../../../shared/model/checkpoint';
@@ -13,6 +15,10 @@ import type { PickleLimits } from '../pickle/limits';
 import { AllowedGlobal, asSafeInt, PyDict, PyInstance, type PyValue, sequenceItems } from '../pickle/values';
 import { pythonTypeName } from '../pickle/repr';
 import { METADATA_ALLOW_LIST, TORCH_DTYPES } from './metadata-globals';
+import { chunkRecord, indexRecord, storageInfoRecord, tensorRecord } from './metadata-records';
+import { StorageIndex, storageKey } from './storage-index';
+
+export { StorageIndex, storageKey };
 
 export const METADATA_FILE = '.metadata';
 
@@ -52,7 +58,9 @@ export interface DcpMetadata {
   readonly version: string | null;
   /** state_dict_metadata, in the file's order. */
   readonly stateDict: ReadonlyMap<string, DcpStorageMeta>;
-  /** storage_data by storageKey(fqn, offsets | null). */
+  /** storage_data by (fqn or stateDict position, offsets | null); duplicates dropped (first kept). */
+  readonly storageIndex: StorageIndex;
+  /** The same by storageKey(fqn, offsets | null), built on first use (tools and tests). */
   readonly storage: ReadonlyMap<string, DcpStorageInfo>;
   /** planner_data: key → path, or null when the file has none. */
   readonly plannerData: ReadonlyMap<string, readonly PathElement[]> | null;
@@ -62,11 +70,6 @@ export interface DcpMetadata {
   /** Globals left inert while unpickling (`module.name`). */
   readonly opaqueGlobals: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
-}
-
-/** The lookup key of a storage_data entry: tensors by (fqn, chunk offsets), bytes items by fqn. */
-export function storageKey(fqn: string, offsets: readonly number[] | null): string {
-  return JSON.stringify(offsets === null ? [fqn] : [fqn, offsets]);
 }
 
 const KNOWN_FIELDS = new Set(['state_dict_metadata', 'planner_data', 'storage_data', 'storage_meta', 'version']);
@@ -114,7 +117,8 @@ function optionalString(v: PyValue | undefined): string | null {
 }
 
 function tensorMeta(key: string, md: PyInstance): DcpStorageMeta {
-  const props = md.field('properties');
+  const rec = tensorRecord(md);
+  const props = rec !== undefined ? rec.properties : md.field('properties');
   if (!instanceOf(props, 'TensorProperties')) throw corrupt(`entry "${key}": properties are ${what(props)}, not TensorProperties`, key);
   // TensorProperties pickles a 5-tuple (dtype, layout, requires_grad, memory_format, pin_memory)
   // through __getstate__; a plain dataclass dict state is accepted too.
@@ -122,19 +126,24 @@ function tensorMeta(key: string, md: PyInstance): DcpStorageMeta {
   if (!(dtypeValue instanceof AllowedGlobal) || dtypeValue.handler.typeName !== 'dtype') {
     throw corrupt(`entry "${key}": properties hold ${what(dtypeValue)} where a torch dtype belongs`, key);
   }
-  const size = intTuple(md.field('size'), 'size', key);
-  const chunksValue = md.field('chunks');
+  const size = rec !== undefined ? rec.size : intTuple(md.field('size'), 'size', key);
+  const chunksValue = rec !== undefined ? rec.chunks : md.field('chunks');
   const chunkItems = sequenceItems(chunksValue);
   if (chunkItems === undefined) throw corrupt(`entry "${key}": chunks are ${what(chunksValue)}, not a list`, key);
-  const chunks = chunkItems.map((c, i) => {
-    if (!instanceOf(c, 'ChunkStorageMetadata')) throw corrupt(`entry "${key}": chunk ${i} is ${what(c)}, not ChunkStorageMetadata`, key);
-    const offsets = intTuple(c.field('offsets'), `chunk ${i} offsets`, key);
-    const sizes = intTuple(c.field('sizes'), `chunk ${i} sizes`, key);
+  const chunks = new Array<DcpChunkMeta>(chunkItems.length);
+  for (let i = 0; i < chunkItems.length; i++) {
+    const c = chunkItems[i];
+    let chunk = chunkRecord(c);
+    if (chunk === undefined) {
+      if (!instanceOf(c, 'ChunkStorageMetadata')) throw corrupt(`entry "${key}": chunk ${i} is ${what(c)}, not ChunkStorageMetadata`, key);
+      chunk = { offsets: intTuple(c.field('offsets'), `chunk ${i} offsets`, key), sizes: intTuple(c.field('sizes'), `chunk ${i} sizes`, key) };
+    }
+    const { offsets, sizes } = chunk;
     if (offsets.length !== size.length || sizes.length !== size.length) {
       throw corrupt(`entry "${key}": chunk ${i} has ${offsets.length} offsets and ${sizes.length} sizes for a ${size.length}-d tensor`, key);
     }
-    return { offsets, sizes };
-  });
+    chunks[i] = chunk; // a record is exactly a DcpChunkMeta: kept, not copied
+  }
   const name = dtypeValue.name;
   return { kind: 'tensor', dtype: TORCH_DTYPES[name] ?? null, dtypeName: name, size, chunks };
 }
@@ -142,43 +151,75 @@ function tensorMeta(key: string, md: PyInstance): DcpStorageMeta {
 function parseStateDict(v: PyValue | undefined): Map<string, DcpStorageMeta> {
   if (!(v instanceof PyDict)) throw corrupt(`state_dict_metadata is ${what(v)}, not a dict`);
   const out = new Map<string, DcpStorageMeta>();
-  for (const [k, md] of v.entries()) {
+  const keys = v.keys;
+  const values = v.values;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const md = values[i];
     if (typeof k !== 'string') throw corrupt(`state_dict_metadata has a ${what(k)} key; keys are strings`);
-    if (instanceOf(md, 'BytesStorageMetadata')) out.set(k, { kind: 'bytes' });
+    if (instanceOf(md, 'BytesStorageMetadata')) out.set(k, BYTES_META);
     else if (instanceOf(md, 'TensorStorageMetadata')) out.set(k, tensorMeta(k, md));
     else throw corrupt(`entry "${k}" is ${what(md)}, not TensorStorageMetadata or BytesStorageMetadata`, k);
   }
   return out;
 }
 
-function parseStorage(v: PyValue | undefined, diagnostics: Diagnostic[]): Map<string, DcpStorageInfo> {
-  const out = new Map<string, DcpStorageInfo>();
+const BYTES_META: DcpStorageMeta = { kind: 'bytes' };
+const NO_TRANSFORMS: readonly string[] = [];
+
+function transformList(td: PyValue | undefined, fqn: string): readonly string[] {
+  if (td === undefined || td === null) return NO_TRANSFORMS;
+  const items = sequenceItems(td);
+  if (items === undefined || !items.every((d): d is string => typeof d === 'string')) {
+    throw corrupt(`storage entry "${fqn}": transform_descriptors is ${what(td)}, not a list of str`, fqn);
+  }
+  return items.length === 0 ? NO_TRANSFORMS : [...items];
+}
+
+function duplicate(diagnostics: Diagnostic[], fqn: string, offsets: readonly number[] | null): void {
+  diagnostics.push({ severity: 'warning', message: `storage_data lists "${fqn}" at offsets (${offsets?.join(', ') ?? ''}) twice; using the first`, file: METADATA_FILE, key: fqn });
+}
+
+function parseStorage(v: PyValue | undefined, stateKeys: readonly string[], diagnostics: Diagnostic[]): StorageIndex {
+  const out = new StorageIndex(stateKeys);
   if (v === null || v === undefined) return out;
   if (!(v instanceof PyDict)) throw corrupt(`storage_data is ${what(v)}, not a dict`);
-  for (const [k, info] of v.entries()) {
-    if (!instanceOf(k, 'MetadataIndex')) throw corrupt(`storage_data has a ${what(k)} key, not a MetadataIndex`);
-    const fqn = k.field('fqn');
-    if (typeof fqn !== 'string') throw corrupt(`storage_data key has fqn ${what(fqn)}, not a str`);
-    const off = k.field('offset');
-    const offsets = off === undefined || off === null ? null : intTuple(off, 'storage offset', fqn);
-    if (!instanceOf(info, '_StorageInfo')) throw corrupt(`storage entry "${fqn}" is ${what(info)}, not _StorageInfo`, fqn);
-    const relativePath = info.field('relative_path');
-    if (typeof relativePath !== 'string') throw corrupt(`storage entry "${fqn}": relative_path is ${what(relativePath)}, not a str`, fqn);
-    const td = info.field('transform_descriptors');
-    const tdItems = td === undefined || td === null ? [] : sequenceItems(td);
-    if (tdItems === undefined || !tdItems.every((d): d is string => typeof d === 'string')) {
-      throw corrupt(`storage entry "${fqn}": transform_descriptors is ${what(td)}, not a list of str`, fqn);
+  const keys = v.keys;
+  const values = v.values;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const info = values[i];
+    const index = indexRecord(k);
+    let fqn: PyValue | undefined;
+    let offsets: readonly number[] | null;
+    if (index !== undefined) {
+      fqn = index.fqn;
+      offsets = index.offsets;
+    } else {
+      if (!instanceOf(k, 'MetadataIndex')) throw corrupt(`storage_data has a ${what(k)} key, not a MetadataIndex`);
+      fqn = k.field('fqn');
+      if (typeof fqn !== 'string') throw corrupt(`storage_data key has fqn ${what(fqn)}, not a str`);
+      const off = k.field('offset');
+      offsets = off === undefined || off === null ? null : intTuple(off, 'storage offset', fqn);
     }
-    const skey = storageKey(fqn, offsets);
-    if (out.has(skey)) {
-      diagnostics.push({ severity: 'warning', message: `storage_data lists "${fqn}" at offsets (${offsets?.join(', ') ?? ''}) twice; using the first`, file: METADATA_FILE, key: fqn });
+    if (!instanceOf(info, '_StorageInfo')) throw corrupt(`storage entry "${fqn}" is ${what(info)}, not _StorageInfo`, fqn);
+    const rec = storageInfoRecord(info); // already checked and final when folded
+    if (rec !== undefined) {
+      if (!out.add(fqn, offsets, rec)) duplicate(diagnostics, fqn, offsets);
       continue;
     }
-    out.set(skey, {
+    const relativePath = info.field('relative_path');
+    if (typeof relativePath !== 'string') throw corrupt(`storage entry "${fqn}": relative_path is ${what(relativePath)}, not a str`, fqn);
+    const transforms = transformList(info.field('transform_descriptors'), fqn);
+    if (out.find(fqn, offsets) >= 0) {
+      duplicate(diagnostics, fqn, offsets);
+      continue;
+    }
+    out.add(fqn, offsets, {
       relativePath,
       offset: nonNegativeInt(info.field('offset'), 'offset', fqn),
       length: nonNegativeInt(info.field('length'), 'length', fqn),
-      transforms: tdItems,
+      transforms,
     });
   }
   return out;
@@ -192,19 +233,35 @@ function parsePlannerData(v: PyValue | undefined, diagnostics: Diagnostic[]): Ma
   }
   const out = new Map<string, PathElement[]>();
   let skipped = 0;
-  for (const [k, p] of v.entries()) {
-    const items = sequenceItems(p);
-    const path = items?.map((e) => (typeof e === 'string' ? e : asSafeInt(e)));
-    if (typeof k !== 'string' || path === undefined || path.length === 0 || path.some((e) => e === undefined)) {
+  const keys = v.keys;
+  const values = v.values;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const path = pathOf(values[i]);
+    if (typeof k !== 'string' || path === undefined) {
       skipped++;
       continue;
     }
-    out.set(k, path as PathElement[]);
+    out.set(k, path);
   }
   if (skipped > 0) {
     diagnostics.push({ severity: 'warning', message: `planner_data has ${skipped} entries that are not paths of str/int; those keys are shown flat`, file: METADATA_FILE });
   }
   return out;
+}
+
+/** A non-empty tuple/list of str and int as a path; undefined otherwise. */
+function pathOf(p: PyValue | undefined): PathElement[] | undefined {
+  const items = sequenceItems(p);
+  if (items === undefined || items.length === 0) return undefined;
+  const path = new Array<PathElement>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const e = items[i];
+    const el = typeof e === 'string' ? e : asSafeInt(e);
+    if (el === undefined) return undefined;
+    path[i] = el;
+  }
+  return path;
 }
 
 function parseStorageMeta(v: PyValue | undefined): DcpStorageMetaInfo | null {
@@ -239,11 +296,17 @@ export function parseDcpMetadata(bytes: Uint8Array, limits?: Partial<PickleLimit
     });
   }
   const version = root.field('version');
+  const stateDict = parseStateDict(root.field('state_dict_metadata'));
+  const storageIndex = parseStorage(root.field('storage_data'), [...stateDict.keys()], diagnostics);
+  let storage: Map<string, DcpStorageInfo> | undefined;
   return {
     protocol: result.protocol,
     version: typeof version === 'string' ? version : null,
-    stateDict: parseStateDict(root.field('state_dict_metadata')),
-    storage: parseStorage(root.field('storage_data'), diagnostics),
+    stateDict,
+    storageIndex,
+    get storage() {
+      return (storage ??= storageIndex.toMap());
+    },
     plannerData: parsePlannerData(root.field('planner_data'), diagnostics),
     storageMeta: parseStorageMeta(root.field('storage_meta')),
     extraFields,

@@ -14,7 +14,7 @@ import type { CheckpointFolder } from '../../io/folder';
 import { assertBareFileName } from '../paths';
 import { parseDistcpName } from './distcp-name';
 import { MAX_METADATA_BYTES } from './limits';
-import { type DcpMetadata, type DcpStorageInfo, type DcpStorageMeta, METADATA_FILE, parseDcpMetadata, storageKey } from './metadata';
+import { type DcpMetadata, type DcpStorageInfo, type DcpStorageMeta, METADATA_FILE, parseDcpMetadata } from './metadata';
 import { readObjectItem } from './objects';
 import { checkTiling } from './tiling';
 import { parseTransforms } from './transforms';
@@ -26,10 +26,19 @@ interface ReadState {
   readonly md: DcpMetadata;
   readonly sizes: ReadonlyMap<string, number>;
   readonly diagnostics: Diagnostic[];
-  /** storageKey → used, to report storage_data entries nothing refers to. */
-  readonly usedStorage: Set<string>;
+  /** storage_data entry number → 1 once a key refers to it, to report entries nothing refers to. */
+  readonly usedStorage: Uint8Array;
+  usedCount: number;
   /** file → item ranges, to check items tile their files. */
-  readonly ranges: Map<string, Array<[number, number]>>;
+  readonly ranges: Map<string, FileRanges>;
+  /** Storage file names already checked (assertBareFileName, present), with their rank. */
+  readonly checkedFiles: Map<string, { readonly size: number; readonly rank: number | null }>;
+}
+
+/** Item [start, end) ranges of one file, in the order items were met. */
+interface FileRanges {
+  readonly starts: number[];
+  readonly ends: number[];
 }
 
 async function readMetadataBytes(folder: CheckpointFolder, sizes: ReadonlyMap<string, number>): Promise<Uint8Array> {
@@ -44,42 +53,57 @@ async function readMetadataBytes(folder: CheckpointFolder, sizes: ReadonlyMap<st
   return src.read(0, src.size);
 }
 
+/** Marks storage_data entry `n` used and returns it. */
+function useStorage(st: ReadState, n: number): DcpStorageInfo {
+  if (st.usedStorage[n] === 0) {
+    st.usedStorage[n] = 1;
+    st.usedCount++;
+  }
+  return st.md.storageIndex.infos[n] as DcpStorageInfo;
+}
+
 /** Validates one storage_data entry against the folder and returns it as a chunk source. */
 function itemSource(st: ReadState, key: string, info: DcpStorageInfo): TorchItem {
   const file = info.relativePath;
-  const where = { file, key, offset: info.offset };
-  assertBareFileName(file, where);
-  const size = st.sizes.get(file);
-  if (size === undefined) {
-    throw new FormatError('NOT_FOUND', `${file} is missing from the checkpoint folder; .metadata stores "${key}" in it`, { file, key });
+  let checked = st.checkedFiles.get(file);
+  if (checked === undefined) {
+    assertBareFileName(file, { file, key, offset: info.offset });
+    const size = st.sizes.get(file);
+    if (size === undefined) {
+      throw new FormatError('NOT_FOUND', `${file} is missing from the checkpoint folder; .metadata stores "${key}" in it`, { file, key });
+    }
+    checked = { size, rank: parseDistcpName(file)?.rank ?? null };
+    st.checkedFiles.set(file, checked);
   }
   const end = info.offset + info.length;
-  if (end > size) {
-    throw new FormatError('TRUNCATED', `${file}: item for "${key}" at byte ${info.offset} ends at byte ${end} but the file has ${size} bytes`, where);
+  if (end > checked.size) {
+    throw new FormatError('TRUNCATED', `${file}: item for "${key}" at byte ${info.offset} ends at byte ${end} but the file has ${checked.size} bytes`, { file, key, offset: info.offset });
   }
-  parseTransforms(info.transforms, where);
+  if (info.transforms.length > 0) parseTransforms(info.transforms, { file, key, offset: info.offset });
   let list = st.ranges.get(file);
-  if (list === undefined) st.ranges.set(file, (list = []));
-  list.push([info.offset, end]);
+  if (list === undefined) st.ranges.set(file, (list = { starts: [], ends: [] }));
+  list.starts.push(info.offset);
+  list.ends.push(end);
   return { kind: 'torch-item', file, offset: info.offset, length: info.length, transforms: info.transforms };
 }
 
-function tensorEntry(st: ReadState, key: string, path: readonly PathElement[], meta: Extract<DcpStorageMeta, { kind: 'tensor' }>, tally: { duplicates: number; dupKeys: string[] }): Entry {
+/** `position`: the key's place in the state_dict, where its storage entries are filed. */
+function tensorEntry(st: ReadState, key: string, position: number, path: readonly PathElement[], meta: Extract<DcpStorageMeta, { kind: 'tensor' }>, tally: { duplicates: number; dupKeys: string[] }): Entry {
   const dtype = meta.dtype;
   if (dtype === null) {
     st.diagnostics.push({ severity: 'warning', message: `tensor "${key}" has dtype ${meta.dtypeName}, which Shardscope cannot read; shown as an object`, key });
     return { kind: 'object', key, path, pythonType: 'Tensor', repr: `<tensor of shape ${formatShape(meta.size)}, dtype torch.${meta.dtypeName}>` };
   }
-  const chunks: Chunk[] = meta.chunks.map((c) => {
-    const skey = storageKey(key, c.offsets);
-    const info = st.md.storage.get(skey);
-    if (info === undefined) {
+  const chunks = new Array<Chunk>(meta.chunks.length);
+  for (let i = 0; i < chunks.length; i++) {
+    const c = meta.chunks[i] as (typeof meta.chunks)[number];
+    const n = st.md.storageIndex.findAt(position, c.offsets);
+    if (n < 0) {
       throw new FormatError('INCONSISTENT', `tensor "${key}": .metadata has no storage entry for the chunk at offsets (${c.offsets.join(', ')})`, { file: METADATA_FILE, key });
     }
-    st.usedStorage.add(skey);
-    const source = itemSource(st, key, info);
-    return { offsets: c.offsets, sizes: c.sizes, source, rank: parseDistcpName(source.file)?.rank ?? null };
-  });
+    const source = itemSource(st, key, useStorage(st, n));
+    chunks[i] = { offsets: c.offsets, sizes: c.sizes, source, rank: st.checkedFiles.get(source.file)?.rank ?? null };
+  }
   const tiling = checkTiling(key, meta.size, chunks);
   if (tiling.duplicates > 0) {
     tally.duplicates += tiling.duplicates;
@@ -95,13 +119,13 @@ function tensorEntry(st: ReadState, key: string, path: readonly PathElement[], m
 
 async function objectEntry(st: ReadState, key: string, path: readonly PathElement[]): Promise<Entry> {
   // Bytes items are keyed by fqn alone; accept an empty offset too (a writer that set Size([])).
-  const skey = st.md.storage.has(storageKey(key, null)) ? storageKey(key, null) : storageKey(key, []);
-  const info = st.md.storage.get(skey);
-  if (info === undefined) {
+  const index = st.md.storageIndex;
+  const byFqn = index.find(key, null);
+  const n = byFqn >= 0 ? byFqn : index.find(key, []);
+  if (n < 0) {
     throw new FormatError('INCONSISTENT', `object "${key}": .metadata has no storage entry for it`, { file: METADATA_FILE, key });
   }
-  st.usedStorage.add(skey);
-  const read = await readObjectItem(st.folder, itemSource(st, key, info), key, path);
+  const read = await readObjectItem(st.folder, itemSource(st, key, useStorage(st, n)), key, path);
   st.diagnostics.push(...read.diagnostics);
   return read.entry;
 }
@@ -109,10 +133,27 @@ async function objectEntry(st: ReadState, key: string, path: readonly PathElemen
 /** Items normally tile each file exactly (formats.md 1); overlaps are suspicious, gaps just odd. */
 function checkFileTiling(st: ReadState): void {
   for (const [file, list] of st.ranges) {
-    const sorted = [...new Map(list.map((r) => [`${r[0]}:${r[1]}`, r])).values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const { starts, ends } = list;
+    // Writers put items in file order, so the ranges are usually sorted already: then one pass.
+    let order: number[] | null = null;
+    for (let i = 1; i < starts.length; i++) {
+      const ds = (starts[i] as number) - (starts[i - 1] as number);
+      if (ds < 0 || (ds === 0 && (ends[i] as number) < (ends[i - 1] as number))) {
+        order = starts.map((_, j) => j).sort((a, b) => (starts[a] as number) - (starts[b] as number) || (ends[a] as number) - (ends[b] as number));
+        break;
+      }
+    }
     let end = 0;
     let gaps = 0;
-    for (const [s, e] of sorted) {
+    let prevStart = -1;
+    let prevEnd = -1;
+    for (let r = 0; r < starts.length; r++) {
+      const i = order === null ? r : (order[r] as number);
+      const s = starts[i] as number;
+      const e = ends[i] as number;
+      if (s === prevStart && e === prevEnd) continue; // the same item met twice (sorted: adjacent)
+      prevStart = s;
+      prevEnd = e;
       if (s < end) {
         st.diagnostics.push({ severity: 'warning', message: `${file}: items overlap at byte ${s}`, file, offset: s });
         break;
@@ -131,7 +172,16 @@ export async function readDcp(folder: CheckpointFolder): Promise<CheckpointModel
   const files: readonly FileInfo[] = await folder.listFiles();
   const sizes = new Map(files.map((f) => [f.name, f.size]));
   const md = parseDcpMetadata(await readMetadataBytes(folder, sizes));
-  const st: ReadState = { folder, md, sizes, diagnostics: [...md.diagnostics], usedStorage: new Set(), ranges: new Map() };
+  const st: ReadState = {
+    folder,
+    md,
+    sizes,
+    diagnostics: [...md.diagnostics],
+    usedStorage: new Uint8Array(md.storageIndex.size),
+    usedCount: 0,
+    ranges: new Map(),
+    checkedFiles: new Map(),
+  };
 
   if (md.extraFields.length > 0) {
     st.diagnostics.push({ severity: 'info', message: `.metadata has fields Shardscope does not use: ${md.extraFields.join(', ')}`, file: METADATA_FILE });
@@ -139,11 +189,13 @@ export async function readDcp(folder: CheckpointFolder): Promise<CheckpointModel
   const entries: Entry[] = [];
   const tally = { duplicates: 0, dupKeys: [] as string[] };
   let flatKeys = 0;
+  let position = 0;
   for (const [key, meta] of md.stateDict) {
     const planned = md.plannerData?.get(key);
     if (planned === undefined) flatKeys++;
     const path = planned ?? [key];
-    entries.push(meta.kind === 'tensor' ? tensorEntry(st, key, path, meta, tally) : await objectEntry(st, key, path));
+    entries.push(meta.kind === 'tensor' ? tensorEntry(st, key, position, path, meta, tally) : await objectEntry(st, key, path));
+    position++;
   }
 
   if (flatKeys > 0 && md.plannerData !== null) {
@@ -154,7 +206,7 @@ export async function readDcp(folder: CheckpointFolder): Promise<CheckpointModel
   if (tally.duplicates > 0) {
     st.diagnostics.push({ severity: 'info', message: `${tally.duplicates} duplicate chunk boxes were collapsed (e.g. ${tally.dupKeys.join(', ')})` });
   }
-  const unused = md.storage.size - st.usedStorage.size;
+  const unused = md.storageIndex.size - st.usedCount;
   if (unused > 0) {
     st.diagnostics.push({ severity: 'warning', message: `storage_data has ${unused} entries no key refers to`, file: METADATA_FILE });
   }

@@ -1,172 +1,276 @@
-// One handler per supported opcode, indexed by opcode byte: CPython's `dispatch` table
-// (Lib/pickle.py `_Unpickler.dispatch`). A table rather than a switch so each opcode costs one
-// array load and one call, whatever its position (a switch over `OP.X.byte` property loads
-// compares dozens of cases per opcode, which dominated parsing of large .metadata files).
+// The opcode loop: CPython's `dispatch` table (Lib/pickle.py `_Unpickler.dispatch`) as switches
+// over opcode bytes. execute() holds the opcodes a large `.metadata` is made of (31M of them for
+// 100k keys: MEMOIZE, BINGET, BININT1, TUPLE1/2, MARK, NEWOBJ, REDUCE, BUILD, SETITEMS…) with
+// their stack operations inlined; cold() holds the rest, and refuses what opcodes.ts marks
+// unsupported. Cases are numeric literals (named in comments) so they compile to a jump table:
+// with isolatedModules even a const enum stays a property load per case, which once made a
+// switch slower than a table of handler functions.
 
 import { FormatError } from '../../../shared/errors';
-import { HIGHEST_PROTOCOL, OP, type OpcodeInfo } from './opcodes';
-import { decodeUtf8, type Cursor } from './operands';
+import { HIGHEST_PROTOCOL, OPCODE_BY_BYTE } from './opcodes';
+import { decodeUtf8 } from './operands';
 import { MAX_PICKLE_GLOBAL_NAME_BYTES } from './limits';
-import { PyDict, PyFloat, PyList, PyTuple } from './values';
+import { PyDict, PyFloat, PyList, PyTuple, type PyValue } from './values';
 import type { Machine } from './machine';
-
-/** Returned by STOP's handler. */
-export const STOPPED = 1;
-
-type Handler = (m: Machine, cur: Cursor) => typeof STOPPED | void;
-
-export const HANDLERS: Array<Handler | undefined> = new Array<Handler | undefined>(256).fill(undefined);
-
-function on(info: OpcodeInfo, handler: Handler): void {
-  if (!info.supported) throw new Error(`${info.name} is marked unsupported in opcodes.ts`);
-  HANDLERS[info.byte] = handler;
-}
 
 const EMPTY_TUPLE = new PyTuple([]); // immutable, so shared (CPython shares it too)
 
-// ---- framing and stack ----
-on(OP.PROTO, (m, cur) => {
-  const p = cur.u8();
-  if (p > HIGHEST_PROTOCOL) m.fail('UNSUPPORTED', `protocol ${p} is newer than ${HIGHEST_PROTOCOL}`);
-  m.protocol = p;
-});
-on(OP.FRAME, (_m, cur) => {
-  const n = cur.u64(); // a length hint only: the frame's opcodes follow inline
-  if (n > cur.remaining) {
-    throw new FormatError('TRUNCATED', `FRAME at byte ${cur.opStart} declares ${n} bytes but only ${cur.remaining} follow`, { offset: cur.opStart });
+/** Runs opcodes from the cursor until STOP and returns the value STOP pops. */
+export function execute(m: Machine): PyValue {
+  const cur = m.cur;
+  const data = cur.data;
+  const end = data.length;
+  const stack = m.stack;
+  const memo = m.memo;
+  const maxStack = m.limits.maxStackDepth;
+  const maxMemo = m.limits.maxMemoEntries;
+  for (;;) {
+    const at = cur.pos;
+    if (at >= end) throw new FormatError('TRUNCATED', `pickle ends at byte ${at} without a STOP opcode`, { offset: at });
+    cur.opStart = at;
+    cur.pos = at + 1;
+    const code = data[at] as number;
+    // What the opcode pushes, if anything: one push site, so one stack-depth check.
+    let out: PyValue;
+    switch (code) {
+      case 0x94: { // MEMOIZE
+        if (stack.length <= m.floorAt) m.fail('CORRUPT', 'stack underflow');
+        if (memo.count >= maxMemo && memo.isNew(memo.count)) m.fail('LIMIT', `more than ${maxMemo} memo entries`);
+        memo.put(memo.count, stack[stack.length - 1] as PyValue);
+        continue;
+      }
+      case 0x68: // BINGET
+      case 0x6a: { // LONG_BINGET
+        const i = code === 0x68 ? cur.u8() : cur.u32();
+        const v = memo.get(i);
+        if (v === undefined) m.fail('CORRUPT', `memo entry ${i} was never stored`);
+        out = v;
+        break;
+      }
+      case 0x4b: // BININT1
+        out = cur.u8();
+        break;
+      case 0x4d: // BININT2
+        out = cur.u16();
+        break;
+      case 0x4a: // BININT
+        out = cur.i32();
+        break;
+      case 0x28: // MARK
+        m.mark();
+        continue;
+      case 0x29: // EMPTY_TUPLE
+        out = EMPTY_TUPLE;
+        break;
+      case 0x85: { // TUPLE1
+        if (stack.length <= m.floorAt) m.fail('CORRUPT', 'stack underflow');
+        m.created();
+        stack[stack.length - 1] = new PyTuple([stack[stack.length - 1] as PyValue]);
+        continue;
+      }
+      case 0x86: { // TUPLE2
+        if (stack.length - 2 < m.floorAt) m.fail('CORRUPT', 'stack underflow');
+        m.created();
+        const b = stack.pop() as PyValue;
+        stack[stack.length - 1] = new PyTuple([stack[stack.length - 1] as PyValue, b]);
+        continue;
+      }
+      case 0x81: // NEWOBJ
+      case 0x52: { // REDUCE
+        if (stack.length - 2 < m.floorAt) m.fail('CORRUPT', 'stack underflow');
+        const args = stack.pop() as PyValue;
+        const callee = stack.pop() as PyValue;
+        out = m.call(code === 0x81 ? 'newobj' : 'reduce', callee, args, null);
+        break;
+      }
+      case 0x62: // BUILD
+        m.build();
+        continue;
+      case 0x75: // SETITEMS
+        m.setItemsFromMark();
+        continue;
+      case 0x7d: // EMPTY_DICT
+        out = m.newDict();
+        break;
+      case 0x8c: // SHORT_BINUNICODE
+        out = m.str(cur.u8());
+        break;
+      case 0x89: // NEWFALSE
+        out = false;
+        break;
+      case 0x2e: // STOP
+        return m.pop();
+      default:
+        cold(m, code);
+        continue;
+    }
+    if (stack.length >= maxStack) m.fail('LIMIT', `stack deeper than ${maxStack} items`);
+    stack.push(out);
   }
-});
-on(OP.STOP, (m) => {
-  m.result = m.pop();
-  return STOPPED;
-});
-on(OP.MARK, (m) => m.mark());
-on(OP.POP, (m) => {
-  if (m.stack.length > m.floor()) m.stack.pop();
-  else m.popMark(); // CPython: POP on an empty frame discards the mark
-});
-on(OP.POP_MARK, (m) => void m.popMark());
-on(OP.DUP, (m) => m.push(m.top()));
+}
 
-// ---- scalars ----
-on(OP.NONE, (m) => m.push(null));
-on(OP.NEWTRUE, (m) => m.push(true));
-on(OP.NEWFALSE, (m) => m.push(false));
-on(OP.BININT, (m, cur) => m.push(cur.i32()));
-on(OP.BININT1, (m, cur) => m.push(cur.u8()));
-on(OP.BININT2, (m, cur) => m.push(cur.u16()));
-on(OP.LONG1, (m, cur) => m.push(m.long(cur.u8())));
-on(OP.LONG4, (m, cur) => m.push(m.long(cur.i32())));
-on(OP.BINFLOAT, (m, cur) => m.push(new PyFloat(cur.f64be())));
-on(OP.SHORT_BINUNICODE, (m, cur) => m.push(m.str(cur.u8())));
-on(OP.BINUNICODE, (m, cur) => m.push(m.str(cur.u32())));
-on(OP.BINUNICODE8, (m, cur) => m.push(m.str(cur.u64())));
-// Bytes are copied so a value never pins (or aliases) the whole input buffer.
-on(OP.SHORT_BINBYTES, (m, cur) => m.push(m.stringBytes(cur.u8()).slice()));
-on(OP.BINBYTES, (m, cur) => m.push(m.stringBytes(cur.u32()).slice()));
-on(OP.BINBYTES8, (m, cur) => m.push(m.stringBytes(cur.u64()).slice()));
+/** Every other opcode the machine supports, and the refusal of the rest. */
+function cold(m: Machine, code: number): void {
+  const cur = m.cur;
+  const stack = m.stack;
+  switch (code) {
+    // ---- memo ----
+    case 0x71: // BINPUT
+      m.memoPut(cur.u8());
+      break;
+    case 0x72: // LONG_BINPUT
+      m.memoPut(cur.u32());
+      break;
+    // ---- framing and stack ----
+    case 0x80: { // PROTO
+      const p = cur.u8();
+      if (p > HIGHEST_PROTOCOL) m.fail('UNSUPPORTED', `protocol ${p} is newer than ${HIGHEST_PROTOCOL}`);
+      m.protocol = p;
+      break;
+    }
+    case 0x95: { // FRAME
+      const n = cur.u64(); // a length hint only: the frame's opcodes follow inline
+      if (n > cur.remaining) {
+        throw new FormatError('TRUNCATED', `FRAME at byte ${cur.opStart} declares ${n} bytes but only ${cur.remaining} follow`, { offset: cur.opStart });
+      }
+      break;
+    }
+    case 0x30: // POP
+      if (stack.length > m.floorAt) stack.pop();
+      else m.dropMark(); // CPython: POP on an empty frame discards the mark
+      break;
+    case 0x31: // POP_MARK
+      m.dropMark();
+      break;
+    case 0x32: // DUP
+      m.push(m.top());
+      break;
 
-// ---- containers ----
-on(OP.EMPTY_TUPLE, (m) => m.push(EMPTY_TUPLE));
-on(OP.TUPLE1, (m) => {
-  const a = m.pop();
-  m.push(m.tuple([a]));
-});
-on(OP.TUPLE2, (m) => {
-  const b = m.pop();
-  const a = m.pop();
-  m.push(m.tuple([a, b]));
-});
-on(OP.TUPLE3, (m) => {
-  const c = m.pop();
-  const b = m.pop();
-  const a = m.pop();
-  m.push(m.tuple([a, b, c]));
-});
-on(OP.TUPLE, (m) => m.push(m.tuple(m.popMark())));
-on(OP.EMPTY_LIST, (m) => {
-  m.created();
-  m.push(new PyList());
-});
-on(OP.LIST, (m) => {
-  const items = m.popMark();
-  m.created();
-  m.push(new PyList(items));
-});
-on(OP.APPEND, (m) => {
-  const v = m.pop();
-  m.appendTo(m.top(), [v]);
-});
-on(OP.APPENDS, (m) => {
-  const items = m.popMark();
-  m.appendTo(m.top(), items);
-});
-on(OP.EMPTY_DICT, (m) => m.push(m.newDict()));
-on(OP.DICT, (m) => {
-  const flat = m.popMark();
-  const d = m.newDict();
-  m.setItemsOn(d, flat);
-  m.push(d);
-});
-on(OP.SETITEM, (m) => {
-  const v = m.pop();
-  const k = m.pop();
-  m.setItemsOn(m.top(), [k, v]);
-});
-on(OP.SETITEMS, (m) => {
-  const flat = m.popMark();
-  m.setItemsOn(m.top(), flat);
-});
-on(OP.EMPTY_SET, (m) => m.push(m.newSet(false)));
-on(OP.ADDITEMS, (m) => {
-  const items = m.popMark();
-  m.addItems(m.top(), items);
-});
-on(OP.FROZENSET, (m) => {
-  const items = m.popMark();
-  const s = m.newSet(true);
-  for (const v of items) s.add(v);
-  m.push(s);
-});
+    // ---- scalars ----
+    case 0x4e: // NONE
+      m.push(null);
+      break;
+    case 0x88: // NEWTRUE
+      m.push(true);
+      break;
+    case 0x8a: // LONG1
+      m.push(m.long(cur.u8()));
+      break;
+    case 0x8b: // LONG4
+      m.push(m.long(cur.i32()));
+      break;
+    case 0x47: // BINFLOAT
+      m.push(new PyFloat(cur.f64be()));
+      break;
+    case 0x58: // BINUNICODE
+      m.push(m.str(cur.u32()));
+      break;
+    case 0x8d: // BINUNICODE8
+      m.push(m.str(cur.u64()));
+      break;
+    // Bytes are copied so a value never pins (or aliases) the whole input buffer.
+    case 0x43: // SHORT_BINBYTES
+      m.push(m.stringBytes(cur.u8()).slice());
+      break;
+    case 0x42: // BINBYTES
+      m.push(m.stringBytes(cur.u32()).slice());
+      break;
+    case 0x8e: // BINBYTES8
+      m.push(m.stringBytes(cur.u64()).slice());
+      break;
 
-// ---- memo ----
-on(OP.MEMOIZE, (m) => m.memoPut(m.memoCount));
-on(OP.BINPUT, (m, cur) => m.memoPut(cur.u8()));
-on(OP.LONG_BINPUT, (m, cur) => m.memoPut(cur.u32()));
-on(OP.BINGET, (m, cur) => m.memoGet(cur.u8()));
-on(OP.LONG_BINGET, (m, cur) => m.memoGet(cur.u32()));
+    // ---- containers ----
+    case 0x87: { // TUPLE3
+      const c = m.pop();
+      const b = m.pop();
+      const a = m.pop();
+      m.push(m.tuple([a, b, c]));
+      break;
+    }
+    case 0x74: // TUPLE
+      m.push(m.tuple(m.popMark()));
+      break;
+    case 0x5d: // EMPTY_LIST
+      m.created();
+      m.push(new PyList());
+      break;
+    case 0x6c: { // LIST
+      const items = m.popMark();
+      m.created();
+      m.push(new PyList(items));
+      break;
+    }
+    case 0x61: { // APPEND
+      const v = m.pop();
+      m.appendTo(m.top(), [v]);
+      break;
+    }
+    case 0x65: // APPENDS
+      m.appendsFromMark();
+      break;
+    case 0x64: { // DICT
+      const flat = m.popMark();
+      const d = m.newDict();
+      m.setItemsOn(d, flat);
+      m.push(d);
+      break;
+    }
+    case 0x73: { // SETITEM
+      const v = m.pop();
+      const k = m.pop();
+      m.setItemsOn(m.top(), [k, v]);
+      break;
+    }
+    case 0x8f: // EMPTY_SET
+      m.push(m.newSet(false));
+      break;
+    case 0x90: { // ADDITEMS
+      const items = m.popMark();
+      m.addItems(m.top(), items);
+      break;
+    }
+    case 0x91: { // FROZENSET
+      const items = m.popMark();
+      const s = m.newSet(true);
+      for (const v of items) s.add(v);
+      m.push(s);
+      break;
+    }
 
-// ---- globals, calls, objects ----
-on(OP.GLOBAL, (m, cur) => {
-  const module = decodeUtf8(cur.line(MAX_PICKLE_GLOBAL_NAME_BYTES), cur.pos);
-  const name = decodeUtf8(cur.line(MAX_PICKLE_GLOBAL_NAME_BYTES), cur.pos);
-  m.global(module, name);
-});
-on(OP.STACK_GLOBAL, (m) => {
-  const name = m.pop();
-  const module = m.pop();
-  if (typeof module !== 'string' || typeof name !== 'string') return m.fail('CORRUPT', 'module and name must be strings');
-  if (module.length > MAX_PICKLE_GLOBAL_NAME_BYTES || name.length > MAX_PICKLE_GLOBAL_NAME_BYTES) {
-    return m.fail('LIMIT', `a global name longer than ${MAX_PICKLE_GLOBAL_NAME_BYTES} characters`);
+    // ---- globals, calls, objects ----
+    case 0x63: { // GLOBAL
+      const module = decodeUtf8(cur.line(MAX_PICKLE_GLOBAL_NAME_BYTES), cur.pos);
+      const name = decodeUtf8(cur.line(MAX_PICKLE_GLOBAL_NAME_BYTES), cur.pos);
+      m.global(module, name);
+      break;
+    }
+    case 0x93: { // STACK_GLOBAL
+      const name = m.pop();
+      const module = m.pop();
+      if (typeof module !== 'string' || typeof name !== 'string') return m.fail('CORRUPT', 'module and name must be strings');
+      if (module.length > MAX_PICKLE_GLOBAL_NAME_BYTES || name.length > MAX_PICKLE_GLOBAL_NAME_BYTES) {
+        return m.fail('LIMIT', `a global name longer than ${MAX_PICKLE_GLOBAL_NAME_BYTES} characters`);
+      }
+      m.global(module, name);
+      break;
+    }
+    case 0x92: { // NEWOBJ_EX
+      const kwargs = m.pop();
+      const args = m.pop();
+      const cls = m.pop();
+      if (!(kwargs instanceof PyDict)) m.fail('CORRUPT', 'keyword arguments are not a dict');
+      m.push(m.call('newobj_ex', cls, args, kwargs));
+      break;
+    }
+    case 0x51: // BINPERSID
+      m.push(m.persistent(m.pop()));
+      break;
+
+    default: {
+      if (OPCODE_BY_BYTE.get(code) === undefined) {
+        throw new FormatError('CORRUPT', `unknown pickle opcode 0x${code.toString(16).padStart(2, '0')} at byte ${cur.opStart}`, { offset: cur.opStart });
+      }
+      m.fail('UNSUPPORTED', 'opcode not supported (not written by torch or CPython for these value types)');
+    }
   }
-  m.global(module, name);
-});
-on(OP.REDUCE, (m) => {
-  const args = m.pop();
-  const callee = m.pop();
-  m.push(m.call('reduce', callee, args, null));
-});
-on(OP.NEWOBJ, (m) => {
-  const args = m.pop();
-  const cls = m.pop();
-  m.push(m.call('newobj', cls, args, null));
-});
-on(OP.NEWOBJ_EX, (m) => {
-  const kwargs = m.pop();
-  const args = m.pop();
-  const cls = m.pop();
-  if (!(kwargs instanceof PyDict)) m.fail('CORRUPT', 'keyword arguments are not a dict');
-  m.push(m.call('newobj_ex', cls, args, kwargs));
-});
-on(OP.BUILD, (m) => m.build());
-on(OP.BINPERSID, (m) => m.push(m.persistent(m.pop())));
+}

@@ -1,5 +1,5 @@
 // A pickle stack machine for protocols 2–5 that interprets and never executes.
-// Semantics follow CPython's Lib/pickle.py `_Unpickler` (one `load_*` per opcode, here one entry
+// Semantics follow CPython's Lib/pickle.py `_Unpickler` (one `load_*` per opcode, here one case
 // of dispatch.ts); the opcode subset is the one formats.md 2.1 lists (what CPython writes for DCP
 // metadata and torch.save pickles) plus the MARK-based LIST/DICT. Globals resolve only through the
 // caller's allow-list (globals.ts); REDUCE/NEWOBJ/BUILD on anything else build inert records.
@@ -7,11 +7,13 @@
 // UNSUPPORTED. Errors: FormatError CORRUPT / TRUNCATED / LIMIT / UNSUPPORTED with the byte offset.
 
 import { FormatError } from '../../../shared/errors';
-import { OPCODE_BY_BYTE } from './opcodes';
 import { Cursor, decodeUtf8 } from './operands';
 import { DEFAULT_PICKLE_LIMITS, type PickleLimits } from './limits';
 import { type GlobalResolvers, resolveGlobal } from './globals';
-import { HANDLERS, STOPPED } from './dispatch';
+import { execute } from './dispatch';
+import { Memo } from './memo';
+import { scanMemoFetches } from './memo-scan';
+import { IntPool } from './int-pool';
 import {
   AllowedGlobal,
   type BuildContext,
@@ -47,25 +49,23 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): UnpickleR
   return new Machine(bytes, options).run();
 }
 
-/** Memo indices below this live in an array (MEMOIZE counts up from 0); others in a Map. */
-const DENSE_MEMO = 1 << 24;
-
 /** Machine state and the primitives opcode handlers use (dispatch.ts). Not exported from the module's API. */
 export class Machine implements BuildContext {
   readonly cur: Cursor;
   readonly limits: PickleLimits;
   readonly stack: PyValue[] = [];
   readonly marks: number[] = [];
-  private readonly memoDense: Array<PyValue | undefined> = [];
-  private readonly memoSparse = new Map<number, PyValue>();
-  memoCount = 0;
+  /** Stack length at the innermost MARK (0 without one): items below it are out of reach. */
+  floorAt = 0;
+  /** Keeps only the entries a later GET fetches (memo.ts explains why). */
+  readonly memo: Memo;
   private readonly interner = new KeyInterner();
+  private readonly ints = new IntPool();
   readonly opaque = new Set<string>();
   /** One object per distinct global name: memoized pickles fetch them again and again. */
   private readonly globals = new Map<string, AllowedGlobal | OpaqueGlobal>();
   private objects = 0;
   protocol = 0;
-  result: PyValue = null;
 
   constructor(
     bytes: Uint8Array,
@@ -76,29 +76,12 @@ export class Machine implements BuildContext {
       throw new FormatError('LIMIT', `pickle is ${bytes.length} bytes, more than the ${this.limits.maxInputBytes}-byte limit`, { offset: 0 });
     }
     this.cur = new Cursor(bytes);
+    this.memo = new Memo(scanMemoFetches(bytes, this.limits.maxMemoEntries));
   }
 
   run(): UnpickleResult {
-    const cur = this.cur;
-    const data = cur.data;
-    for (;;) {
-      if (cur.pos >= data.length) {
-        throw new FormatError('TRUNCATED', `pickle ends at byte ${cur.pos} without a STOP opcode`, { offset: cur.pos });
-      }
-      cur.opStart = cur.pos;
-      const code = data[cur.pos++] as number;
-      const handler = HANDLERS[code];
-      if (handler === undefined) {
-        const info = OPCODE_BY_BYTE.get(code);
-        if (info === undefined) {
-          throw new FormatError('CORRUPT', `unknown pickle opcode 0x${code.toString(16).padStart(2, '0')} at byte ${cur.opStart}`, { offset: cur.opStart });
-        }
-        this.fail('UNSUPPORTED', 'opcode not supported (not written by torch or CPython for these value types)');
-      }
-      if (handler(this, cur) === STOPPED) {
-        return { value: this.result, protocol: this.protocol, opaqueGlobals: [...this.opaque] };
-      }
-    }
+    const value = execute(this);
+    return { value, protocol: this.protocol, opaqueGlobals: [...this.opaque] };
   }
 
   // ---- BuildContext (for global handlers) ----
@@ -109,6 +92,9 @@ export class Machine implements BuildContext {
   newSet(frozen: boolean): PySet {
     this.created();
     return new PySet(this.interner, frozen);
+  }
+  shareInts(items: readonly number[]): readonly number[] {
+    return this.ints.share(items);
   }
 
   /** Throws naming the current opcode and its offset. */
@@ -125,48 +111,75 @@ export class Machine implements BuildContext {
     this.stack.push(v);
   }
 
-  /** Stack items above the innermost MARK are the only ones an opcode may touch (CPython's metastack). */
-  floor(): number {
-    return this.marks.length === 0 ? 0 : (this.marks[this.marks.length - 1] as number);
-  }
-
+  // Stack items above the innermost MARK are the only ones an opcode may touch (CPython's metastack).
   pop(): PyValue {
-    if (this.stack.length <= this.floor()) this.fail('CORRUPT', 'stack underflow');
+    if (this.stack.length <= this.floorAt) this.fail('CORRUPT', 'stack underflow');
     return this.stack.pop() as PyValue;
   }
 
   top(): PyValue {
-    if (this.stack.length <= this.floor()) this.fail('CORRUPT', 'stack underflow');
+    if (this.stack.length <= this.floorAt) this.fail('CORRUPT', 'stack underflow');
     return this.stack[this.stack.length - 1] as PyValue;
   }
 
   mark(): void {
     if (this.marks.length >= this.limits.maxMarkDepth) this.fail('LIMIT', `more than ${this.limits.maxMarkDepth} nested MARKs`);
     this.marks.push(this.stack.length);
+    this.floorAt = this.stack.length;
+  }
+
+  /** Pops the innermost MARK; its items stay on the stack, from the returned index up. */
+  private popMarkAt(): number {
+    const m = this.marks.pop();
+    if (m === undefined) this.fail('CORRUPT', 'no MARK to pop to');
+    this.floorAt = this.marks.length === 0 ? 0 : (this.marks[this.marks.length - 1] as number);
+    return m;
   }
 
   popMark(): PyValue[] {
-    const m = this.marks.pop();
-    if (m === undefined) this.fail('CORRUPT', 'no MARK to pop to');
-    return this.stack.splice(m);
+    return this.stack.splice(this.popMarkAt());
+  }
+
+  /** POP_MARK: drops the innermost MARK and its items. */
+  dropMark(): void {
+    this.stack.length = this.popMarkAt();
+  }
+
+  /** APPENDS without copying the items into an array first (popMark + appendTo). */
+  appendsFromMark(): void {
+    const from = this.popMarkAt();
+    const stack = this.stack;
+    if (from <= this.floorAt) this.fail('CORRUPT', 'stack underflow');
+    const target = stack[from - 1] as PyValue;
+    if (target instanceof PyList) {
+      const items = target.items;
+      for (let i = from; i < stack.length; i++) items.push(stack[i] as PyValue);
+      stack.length = from;
+    } else {
+      this.appendTo(target, stack.splice(from));
+    }
+  }
+
+  /** SETITEMS without copying the items into an array first (popMark + setItemsOn). */
+  setItemsFromMark(): void {
+    const from = this.popMarkAt();
+    const stack = this.stack;
+    if (from <= this.floorAt) this.fail('CORRUPT', 'stack underflow');
+    const target = stack[from - 1] as PyValue;
+    if (target instanceof PyDict) {
+      if ((stack.length - from) % 2 !== 0) this.fail('CORRUPT', 'odd number of items for key/value pairs');
+      target.setRange(stack, from, stack.length);
+      stack.length = from;
+    } else {
+      this.setItemsOn(target, stack.splice(from));
+    }
   }
 
   memoPut(index: number): void {
     const v = this.top();
-    const dense = index < DENSE_MEMO;
-    const exists = dense ? this.memoDense[index] !== undefined : this.memoSparse.has(index);
-    if (!exists) {
-      if (this.memoCount >= this.limits.maxMemoEntries) this.fail('LIMIT', `more than ${this.limits.maxMemoEntries} memo entries`);
-      this.memoCount++;
-    }
-    if (dense) this.memoDense[index] = v;
-    else this.memoSparse.set(index, v);
-  }
-
-  memoGet(index: number): void {
-    const v = index < DENSE_MEMO ? this.memoDense[index] : this.memoSparse.get(index);
-    if (v === undefined) this.fail('CORRUPT', `memo entry ${index} was never stored`);
-    this.push(v);
+    const memo = this.memo;
+    if (memo.count >= this.limits.maxMemoEntries && memo.isNew(index)) this.fail('LIMIT', `more than ${this.limits.maxMemoEntries} memo entries`);
+    memo.put(index, v);
   }
 
   stringBytes(n: number): Uint8Array {
@@ -241,7 +254,7 @@ export class Machine implements BuildContext {
   build(): void {
     const state = this.pop();
     const obj = this.top();
-    if (obj instanceof PyInstance) obj.build(state);
+    if (obj instanceof PyInstance) obj.build(state, this);
     else if (obj instanceof OpaqueCall) obj.states.push(state);
     else this.fail('CORRUPT', `cannot set state on a ${describe(obj)}`);
   }
@@ -261,7 +274,7 @@ export class Machine implements BuildContext {
 
   addItems(target: PyValue, items: readonly PyValue[]): void {
     if (target instanceof PySet && !target.frozen) for (const v of items) target.add(v);
-    else if (target instanceof OpaqueCall) target.listItems.push(...items);
+    else if (target instanceof OpaqueCall) for (const v of items) target.listItems.push(v); // no spread: items may outnumber call arguments
     else this.fail('CORRUPT', `cannot add items to a ${describe(target)}`);
   }
 

@@ -81,6 +81,14 @@ export function latin1(bytes: Uint8Array): string {
   return s;
 }
 
+/** The shared key/value list of empty dicts; never written (PyDict.set replaces it first). */
+const NO_ITEMS: PyValue[] = [];
+
+/** True for keys KeyInterner.keyOf compares by identity (every object but float, tuple and bytes). */
+function byIdentity(key: PyValue): key is Exclude<PyValue, null | boolean | number | bigint | string> {
+  return typeof key === 'object' && key !== null && !(key instanceof PyFloat || key instanceof PyTuple || key instanceof Uint8Array);
+}
+
 /**
  * Dicts up to this size find string keys by a linear scan; most pickled dicts are dataclass
  * states of 2–5 string fields, and a .metadata holds hundreds of thousands of them.
@@ -89,17 +97,27 @@ const SMALL_DICT = 8;
 
 /**
  * An insertion-ordered dict; keys may be any Python value. String keys (nearly all of them) are
- * matched by JS string equality, which is Python's for str; other keys go through the interner.
+ * matched by JS string equality, which is Python's for str; objects without value equality
+ * (instances, lists…) by identity; the rest (numbers, floats, tuples, bytes) through the interner.
  */
 export class PyDict {
   // Mutable only inside this class. setMany() builds them at their exact length: arrays grown by
   // push() reserve ~17 slots, which for 100k+ small dataclass states is most of a .metadata's heap.
-  private keyList: PyValue[] = [];
-  private valueList: PyValue[] = [];
+  // A fresh dict shares NO_ITEMS until its first item: most are filled once by SETITEMS.
+  private keyList: PyValue[] = NO_ITEMS;
+  private valueList: PyValue[] = NO_ITEMS;
   /** String key → position, once the dict outgrows SMALL_DICT. */
   private byString: Map<string, number> | undefined;
-  /** Interned id of a non-string key → position (a str never equals a non-str in Python). */
+  /** Interned id of a non-string key compared by value → position (a str never equals a non-str in Python). */
   private byId: Map<number, number> | undefined;
+  /**
+   * Keys compared by identity (instances, globals, call records…) → position: they never equal a
+   * key of another kind, so they skip the interner. While this is undefined, every identity key
+   * of the dict is a PyInstance whose `keyOf` is this dict, so a new instance key needs no lookup
+   * at all (a `.metadata`'s storage_data has one fresh MetadataIndex key per chunk); the map is
+   * built the first time that no longer holds, or a position is needed.
+   */
+  private byObject: Map<object, number> | undefined;
 
   constructor(
     private readonly interner: KeyInterner = new KeyInterner(),
@@ -121,22 +139,27 @@ export class PyDict {
 
   /** SETITEMS: `flat` is k0, v0, k1, v1, … (even length). */
   setMany(flat: readonly PyValue[]): void {
-    if (this.keyList.length > 0 || flat.length > 2 * SMALL_DICT) {
-      for (let i = 0; i < flat.length; i += 2) this.set(flat[i] as PyValue, flat[i + 1] as PyValue);
+    this.setRange(flat, 0, flat.length);
+  }
+
+  /** SETITEMS from `src[from..to)`, k0, v0, k1, v1, … (an even count). */
+  setRange(src: readonly PyValue[], from: number, to: number): void {
+    if (this.keyList.length > 0 || to - from > 2 * SMALL_DICT) {
+      for (let i = from; i < to; i += 2) this.set(src[i] as PyValue, src[i + 1] as PyValue);
       return;
     }
     // A fresh small dict (the common case): exact-length arrays, unless keys repeat.
-    const n = flat.length / 2;
+    const n = (to - from) / 2;
     const keys = new Array<PyValue>(n);
     const values = new Array<PyValue>(n);
     for (let i = 0; i < n; i++) {
-      const k = flat[2 * i] as PyValue;
+      const k = src[from + 2 * i] as PyValue;
       if (typeof k !== 'string' || keys.indexOf(k, 0) !== -1) {
-        for (let j = 0; j < flat.length; j += 2) this.set(flat[j] as PyValue, flat[j + 1] as PyValue);
+        for (let j = from; j < to; j += 2) this.set(src[j] as PyValue, src[j + 1] as PyValue);
         return;
       }
       keys[i] = k;
-      values[i] = flat[2 * i + 1] as PyValue;
+      values[i] = src[from + 2 * i + 1] as PyValue;
     }
     this.keyList = keys;
     this.valueList = values;
@@ -147,7 +170,23 @@ export class PyDict {
       if (this.byString !== undefined) return this.byString.get(key) ?? -1;
       return this.keyList.indexOf(key);
     }
+    if (byIdentity(key)) {
+      if (this.byObject === undefined && !(key instanceof PyInstance && key.keyOf === this)) return -1;
+      return this.objectIndex().get(key) ?? -1;
+    }
     return this.byId?.get(this.interner.keyOf(key)) ?? -1;
+  }
+
+  /** byObject, built from the keys on first use. */
+  private objectIndex(): Map<object, number> {
+    if (this.byObject === undefined) {
+      const map = new Map<object, number>();
+      this.keyList.forEach((k, i) => {
+        if (byIdentity(k)) map.set(k, i);
+      });
+      this.byObject = map;
+    }
+    return this.byObject;
   }
 
   set(key: PyValue, value: PyValue): void {
@@ -157,6 +196,10 @@ export class PyDict {
       return;
     }
     const index = this.keyList.length;
+    if (index === 0) {
+      this.keyList = [];
+      this.valueList = [];
+    }
     this.keyList.push(key);
     this.valueList.push(value);
     if (typeof key === 'string') {
@@ -167,6 +210,10 @@ export class PyDict {
           if (typeof k === 'string') this.byString?.set(k, i);
         });
       }
+    } else if (byIdentity(key)) {
+      const own = key instanceof PyInstance && key.keyOf === undefined;
+      if (own) (key as PyInstance).keyOf = this;
+      if (this.byObject !== undefined || !own) this.objectIndex().set(key, index);
     } else {
       (this.byId ??= new Map()).set(this.interner.keyOf(key), index);
     }
@@ -205,6 +252,8 @@ export class PySet {
 export interface BuildContext {
   newDict(className?: 'dict' | 'OrderedDict'): PyDict;
   newSet(frozen: boolean): PySet;
+  /** An equal int sequence already kept from this pickle, or `items` (for immutable values only). */
+  shareInts(items: readonly number[]): readonly number[];
 }
 
 /**
@@ -219,6 +268,16 @@ export interface GlobalHandler {
   readonly newobj?: (self: AllowedGlobal, args: readonly PyValue[], ctx: BuildContext) => PyValue | undefined;
   /** Python type name of the global used as a value (e.g. `dtype` for `torch.float32`). */
   readonly typeName?: string;
+  /**
+   * The first BUILD of a dict state on an instance of this class: a compact record holding the
+   * same fields (PyInstance.folded), or undefined to keep the dict. Large `.metadata` files hold
+   * hundreds of thousands of small dataclass states, and a dict is three objects. Fold only
+   * states `unfold` gives back exactly: the same keys in the same order, equal immutable values,
+   * the same mutable objects.
+   */
+  readonly fold?: (state: PyDict, ctx: BuildContext) => object | undefined;
+  /** The dict state a folded record stands for. Required with `fold`. */
+  readonly unfold?: (folded: object) => PyDict;
 }
 
 /** A global on the caller's allow-list. */
@@ -244,26 +303,58 @@ export class OpaqueGlobal {
   }
 }
 
-/** An object of an allow-listed class: NEWOBJ arguments plus the BUILD state, uninterpreted. */
+/**
+ * An object of an allow-listed class: NEWOBJ arguments plus the BUILD state, uninterpreted.
+ * The class's handler may fold a first dict state into a record (GlobalHandler.fold). CPython
+ * copies a dict state into `__dict__` too, so dropping the dict object itself changes nothing a
+ * pickle can observe; `state` unfolds the record back whenever anything else asks for it.
+ */
 export class PyInstance {
-  state: PyValue | undefined = undefined;
+  private own: PyValue | undefined = undefined;
+  /** The folded record, read directly by the caller that set the handler's `fold`. */
+  folded: object | undefined = undefined;
+  /** The first dict this instance became a key of (PyDict's lookup-free path for fresh keys). */
+  keyOf: PyDict | undefined = undefined;
+
   constructor(
     readonly cls: AllowedGlobal,
     readonly args: readonly PyValue[],
   ) {}
 
+  /** The BUILD state (undefined before any BUILD). */
+  get state(): PyValue | undefined {
+    if (this.folded !== undefined) this.unfold();
+    return this.own;
+  }
+
+  private unfold(): void {
+    const { unfold } = this.cls.handler;
+    if (unfold === undefined) throw new Error(`${this.cls.qualname}: folded state without an unfold`);
+    this.own = unfold(this.folded as object);
+    this.folded = undefined;
+  }
+
   /** BUILD: dict states merge (like `__dict__.update`), anything else replaces. */
-  build(state: PyValue): void {
-    if (state instanceof PyDict && this.state instanceof PyDict) {
-      for (const [k, v] of state.entries()) this.state.set(k, v);
+  build(state: PyValue, ctx: BuildContext): void {
+    if (this.folded !== undefined) this.unfold();
+    if (this.own === undefined && state instanceof PyDict) {
+      const folded = this.cls.handler.fold?.(state, ctx);
+      if (folded !== undefined) {
+        this.folded = folded;
+        return;
+      }
+    }
+    if (state instanceof PyDict && this.own instanceof PyDict) {
+      for (const [k, v] of state.entries()) this.own.set(k, v);
     } else {
-      this.state = state;
+      this.own = state;
     }
   }
 
   /** A field of a dict state (dataclasses pickle their fields this way). */
   field(name: string): PyValue | undefined {
-    return this.state instanceof PyDict ? this.state.get(name) : undefined;
+    const state = this.state;
+    return state instanceof PyDict ? state.get(name) : undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkTiling, type Box } from '../../../../electron/formats/dcp/tiling';
 import { MAX_TILING_CELLS } from '../../../../electron/formats/dcp/limits';
@@ -73,3 +74,69 @@ describe('checkTiling', () => {
     expect(failure(() => checkTiling('big', [n, n], overlapping)).message).toMatch(/overlap/);
   });
 });
+
+/** Brute force: every cell of the shape counted; identical boxes collapse first (as checkTiling's contract says). */
+function reference(shape: number[], boxes: Box[]): { ok: boolean; unique: number } {
+  const unique = boxes.filter((b, i) => boxes.findIndex((c) => c.offsets.join() === b.offsets.join() && c.sizes.join() === b.sizes.join()) === i);
+  if (boxes.some((b) => b.offsets.length !== shape.length || b.sizes.length !== shape.length || b.offsets.some((o, d) => o + (b.sizes[d] as number) > (shape[d] as number)))) {
+    return { ok: false, unique: unique.length };
+  }
+  const cells = shape.reduce((a, b) => a * b, 1);
+  const count = new Array<number>(cells).fill(0);
+  for (const b of unique) {
+    for (let cell = 0; cell < cells; cell++) {
+      let rest = cell;
+      let inside = true;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        const x = rest % (shape[d] as number);
+        rest = Math.floor(rest / (shape[d] as number));
+        if (x < (b.offsets[d] as number) || x >= (b.offsets[d] as number) + (b.sizes[d] as number)) inside = false;
+      }
+      if (inside) count[cell] = (count[cell] as number) + 1;
+    }
+  }
+  return { ok: count.every((c) => c === 1), unique: unique.length };
+}
+
+describe('checkTiling against brute force', () => {
+  it('accepts exactly the layouts that cover every element once, whichever path decides', () => {
+    const layout = fc.integer({ min: 1, max: 2 }).chain((nd) =>
+      fc.tuple(
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: nd, maxLength: nd }),
+        fc.array(fc.tuple(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: nd, maxLength: nd }), fc.array(fc.integer({ min: 0, max: 4 }), { minLength: nd, maxLength: nd })), { maxLength: 6 }),
+      ),
+    );
+    // Also derive exact tilings (split every dim at random cuts) so the accepting side is exercised.
+    const tiled = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }), fc.boolean()).map(([a, b, ca, cb, dup]) => {
+      const cutsA = [...new Set([0, Math.min(ca, a), a])].sort((x, y) => x - y);
+      const cutsB = [...new Set([0, Math.min(cb, b), b])].sort((x, y) => x - y);
+      const boxes: Array<[number[], number[]]> = [];
+      for (let i = 0; i + 1 < cutsA.length; i++) for (let j = 0; j + 1 < cutsB.length; j++) {
+        boxes.push([[cutsA[i] as number, cutsB[j] as number], [(cutsA[i + 1] as number) - (cutsA[i] as number), (cutsB[j + 1] as number) - (cutsB[j] as number)]]);
+      }
+      if (dup && boxes.length > 0) boxes.push(boxes[0] as [number[], number[]]);
+      return [[a, b], boxes] as [number[], Array<[number[], number[]]>];
+    });
+    fc.assert(
+      fc.property(fc.oneof(layout, tiled), ([shape, raw]) => {
+        const boxes = raw.map(([o, z]) => box(o, z));
+        const want = reference(shape, boxes);
+        let got: { ok: boolean; unique: number; duplicates?: number };
+        try {
+          const r = checkTiling('t', shape, boxes);
+          got = { ok: true, unique: r.chunks.length, duplicates: r.duplicates };
+        } catch (e) {
+          if (!(e instanceof FormatError)) throw e;
+          got = { ok: false, unique: want.unique };
+        }
+        expect(got.ok).toBe(want.ok);
+        if (got.ok) {
+          expect(got.unique).toBe(want.unique);
+          expect(got.duplicates).toBe(boxes.length - want.unique);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
