@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT } from './context';
 import { withSigintAbort } from './interrupt';
 import { locateError, openCheckpoint } from '../services/inspect/open';
-import { hashTensor } from '../services/inspect/hash';
-import type { CheckpointModel, Entry } from '../../shared/model/checkpoint';
+import { hashAllTensors } from '../services/inspect/hash-all';
+import type { CheckpointModel } from '../../shared/model/checkpoint';
 import { describeError, toAppError } from '../../shared/errors';
 import { printTree } from './print-tree';
 
@@ -32,7 +32,7 @@ export async function runInspect(ctx: CliContext, target: string, opts: InspectO
       const ck = await openCheckpoint(target);
       try {
         const hashes = opts.hash
-          ? await hashAll(ck.model, (e) => hashTensor(ck.folder, e, signal)).catch((e: unknown) => {
+          ? await hashAllTensors(ck.model, ck.folder, signal).catch((e: unknown) => {
               throw locateError(e, ck.folder.root);
             })
           : null;
@@ -50,21 +50,6 @@ export async function runInspect(ctx: CliContext, target: string, opts: InspectO
       return EXIT_BAD_INPUT;
     }
   });
-}
-
-/** Hashes every tensor, two at a time (one reads while the other hashes), in model order. */
-async function hashAll(model: CheckpointModel, hash: (e: Entry & { kind: 'tensor' }) => Promise<string>): Promise<Map<string, string>> {
-  const tensors = model.entries.filter((e): e is Entry & { kind: 'tensor' } => e.kind === 'tensor');
-  const out = new Map<string, string>();
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < tensors.length) {
-      const e = tensors[next++]!;
-      out.set(e.key, await hash(e));
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return out;
 }
 
 export function inspectJson(model: CheckpointModel, hashes: ReadonlyMap<string, string> | null): unknown {

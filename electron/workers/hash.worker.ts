@@ -1,0 +1,20 @@
+// Worker thread for `inspect --hash`: hashes whole tensors. Refuses to run outside a worker.
+
+import { serveWorker } from './serve';
+import type { HashWorkerApi } from './hash-api';
+import { BlockingFolder } from '../io/blocking-folder';
+import { hashTensor } from '../services/inspect/hash';
+
+serveWorker<HashWorkerApi>('hash.worker', {
+  hash: async (job, ctx) => {
+    // Blocking reads: this thread has nothing else to do meanwhile (see blocking-folder.ts).
+    const folder = new BlockingFolder(job.root);
+    try {
+      const out: string[] = [];
+      for (const e of job.entries) out.push(await hashTensor(folder, e, ctx.signal));
+      return { value: out };
+    } finally {
+      await folder.close();
+    }
+  },
+});
