@@ -2,6 +2,7 @@
 // attacker-controlled (CWE-400 uncontrolled resource consumption, CWE-789 excessive allocation).
 
 import { MAX_PICKLE_INPUT_BYTES } from '../pickle/limits';
+import { MAX_DIMS } from '../safetensors/limits';
 
 /** `.metadata` is one pickle read whole; the pickle machine's input ceiling applies (CWE-789). */
 export const MAX_METADATA_BYTES = MAX_PICKLE_INPUT_BYTES;
@@ -46,3 +47,18 @@ export const MAX_TILING_PAIRS = 1 << 24;
 
 /** Longest Python repr kept for a bytes item; longer ones end in `…` (IPC payload size). */
 export const MAX_OBJECT_REPR_CHARS = 100_000;
+
+/**
+ * Chunks one tensor's `chunks` list may hold. Planners write one chunk per rank that holds part
+ * of the tensor (replicas are deduplicated; uneven sharding adds empty ones, still one per rank),
+ * and the largest training jobs run ~100k ranks: 2^20 (1 048 576) is 10× that. Each chunk costs
+ * a storage lookup, an item check and tiling work, so an unbounded list is CWE-400.
+ */
+export const MAX_CHUNKS_PER_TENSOR = 1 << 20;
+
+/**
+ * Dimensions of a tensor's `size` and of its chunks' offsets/sizes: safetensors' MAX_DIMS (64),
+ * which torch kernels also stop at. The same value means a DCP tensor Shardscope reads is one
+ * the safetensors writer accepts on convert; beyond it, per-dim work and messages grow (CWE-400).
+ */
+export const MAX_TENSOR_DIMS = MAX_DIMS;

@@ -12,9 +12,10 @@ import type { Diagnostic, PathElement } from '../../../shared/model/checkpoint';
 import type { DType } from '../../../shared/model/dtype';
 import { unpickle } from '../pickle/machine';
 import type { PickleLimits } from '../pickle/limits';
-import { AllowedGlobal, asSafeInt, PyDict, PyInstance, type PyValue, sequenceItems } from '../pickle/values';
+import { AllowedGlobal, asSafeInt, OpaqueCall, OpaqueGlobal, PyDict, PyInstance, type PyValue, sequenceItems } from '../pickle/values';
 import { pythonTypeName } from '../pickle/repr';
 import { METADATA_ALLOW_LIST, TORCH_DTYPES } from './metadata-globals';
+import { MAX_CHUNKS_PER_TENSOR, MAX_TENSOR_DIMS } from './limits';
 import { chunkRecord, indexRecord, storageInfoRecord, tensorRecord } from './metadata-records';
 import { StorageIndex, storageKey } from './storage-index';
 
@@ -78,6 +79,10 @@ function corrupt(message: string, key?: string): FormatError {
   return new FormatError('CORRUPT', message, { file: METADATA_FILE, ...(key === undefined ? {} : { key }) });
 }
 
+function limit(message: string, key: string): FormatError {
+  return new FormatError('LIMIT', message, { file: METADATA_FILE, key });
+}
+
 function instanceOf(v: PyValue | undefined, ...names: string[]): v is PyInstance {
   return v instanceof PyInstance && names.includes(v.cls.name);
 }
@@ -85,6 +90,23 @@ function instanceOf(v: PyValue | undefined, ...names: string[]): v is PyInstance
 function what(v: PyValue | undefined): string {
   if (v === undefined) return 'nothing';
   return v instanceof PyInstance ? v.cls.qualname : pythonTypeName(v);
+}
+
+/**
+ * What a `.metadata` holds instead of Metadata. A hostile one is usually a call (`posix.system(…)`):
+ * name the global it calls. Values carry no byte offsets, so none is given.
+ */
+function rootWhat(v: PyValue): string {
+  if (v instanceof OpaqueCall) {
+    let callee: PyValue = v.callee;
+    // A call of a call (`getattr(x, 'system')(…)`) names the innermost global called. The chain
+    // ends: a call record only ever refers to values built before it.
+    while (callee instanceof OpaqueCall) callee = callee.callee;
+    return callee instanceof OpaqueGlobal || callee instanceof AllowedGlobal ? `a call to ${callee.qualname}` : `a call of ${what(callee)}`;
+  }
+  if (v instanceof OpaqueGlobal || v instanceof AllowedGlobal) return `the global ${v.qualname}`;
+  const type = what(v);
+  return `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 /** A tuple/list of non-negative ints ≤ 2^53 (shapes, offsets), or a CORRUPT/LIMIT error. */
@@ -127,9 +149,11 @@ function tensorMeta(key: string, md: PyInstance): DcpStorageMeta {
     throw corrupt(`entry "${key}": properties hold ${what(dtypeValue)} where a torch dtype belongs`, key);
   }
   const size = rec !== undefined ? rec.size : intTuple(md.field('size'), 'size', key);
+  if (size.length > MAX_TENSOR_DIMS) throw limit(`entry "${key}": size has ${size.length} dimensions, more than the limit of ${MAX_TENSOR_DIMS}`, key);
   const chunksValue = rec !== undefined ? rec.chunks : md.field('chunks');
   const chunkItems = sequenceItems(chunksValue);
   if (chunkItems === undefined) throw corrupt(`entry "${key}": chunks are ${what(chunksValue)}, not a list`, key);
+  if (chunkItems.length > MAX_CHUNKS_PER_TENSOR) throw limit(`entry "${key}": ${chunkItems.length} chunks, more than the limit of ${MAX_CHUNKS_PER_TENSOR} per tensor`, key);
   const chunks = new Array<DcpChunkMeta>(chunkItems.length);
   for (let i = 0; i < chunkItems.length; i++) {
     const c = chunkItems[i];
@@ -139,6 +163,8 @@ function tensorMeta(key: string, md: PyInstance): DcpStorageMeta {
       chunk = { offsets: intTuple(c.field('offsets'), `chunk ${i} offsets`, key), sizes: intTuple(c.field('sizes'), `chunk ${i} sizes`, key) };
     }
     const { offsets, sizes } = chunk;
+    const dims = Math.max(offsets.length, sizes.length);
+    if (dims > MAX_TENSOR_DIMS) throw limit(`entry "${key}": chunk ${i} has ${dims} dimensions, more than the limit of ${MAX_TENSOR_DIMS}`, key);
     if (offsets.length !== size.length || sizes.length !== size.length) {
       throw corrupt(`entry "${key}": chunk ${i} has ${offsets.length} offsets and ${sizes.length} sizes for a ${size.length}-d tensor`, key);
     }
@@ -283,7 +309,7 @@ export function parseDcpMetadata(bytes: Uint8Array, limits?: Partial<PickleLimit
     throw e;
   }
   const root = result.value;
-  if (!instanceOf(root, 'Metadata')) throw corrupt(`.metadata holds ${what(root)}, not a DCP Metadata object`);
+  if (!instanceOf(root, 'Metadata')) throw corrupt(`.metadata: the top-level value is ${rootWhat(root)}, not a DCP Metadata object`);
   if (!(root.state instanceof PyDict)) throw corrupt(`Metadata state is ${what(root.state)}, not a field dict`);
   const diagnostics: Diagnostic[] = [];
   const extraFields: string[] = [];

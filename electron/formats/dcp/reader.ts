@@ -62,12 +62,25 @@ function useStorage(st: ReadState, n: number): DcpStorageInfo {
   return st.md.storageIndex.infos[n] as DcpStorageInfo;
 }
 
+/**
+ * Refuses a storage path that is not a bare file name. The error names `.metadata`, where the
+ * path is written, not the path itself: joined to the folder it would point somewhere else.
+ */
+function safeStoragePath(file: string, key: string): void {
+  try {
+    assertBareFileName(file);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    throw new FormatError(e.code, `storage_data entry for "${key}": relative_path is unsafe: ${e.message}`, { file: METADATA_FILE, key });
+  }
+}
+
 /** Validates one storage_data entry against the folder and returns it as a chunk source. */
 function itemSource(st: ReadState, key: string, info: DcpStorageInfo): TorchItem {
   const file = info.relativePath;
   let checked = st.checkedFiles.get(file);
   if (checked === undefined) {
-    assertBareFileName(file, { file, key, offset: info.offset });
+    safeStoragePath(file, key);
     const size = st.sizes.get(file);
     if (size === undefined) {
       throw new FormatError('NOT_FOUND', `${file} is missing from the checkpoint folder; .metadata stores "${key}" in it`, { file, key });
@@ -104,7 +117,14 @@ function tensorEntry(st: ReadState, key: string, position: number, path: readonl
     const source = itemSource(st, key, useStorage(st, n));
     chunks[i] = { offsets: c.offsets, sizes: c.sizes, source, rank: st.checkedFiles.get(source.file)?.rank ?? null };
   }
-  const tiling = checkTiling(key, meta.size, chunks);
+  let tiling;
+  try {
+    tiling = checkTiling(key, meta.size, chunks);
+  } catch (e) {
+    // The boxes that fail to tile are .metadata's chunk list; checkTiling only knows the key.
+    if (e instanceof FormatError) throw e.inFile(METADATA_FILE);
+    throw e;
+  }
   if (tiling.duplicates > 0) {
     tally.duplicates += tiling.duplicates;
     if (tally.dupKeys.length < 3) tally.dupKeys.push(key);

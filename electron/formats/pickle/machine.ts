@@ -59,7 +59,8 @@ export class Machine implements BuildContext {
   floorAt = 0;
   /** Keeps only the entries a later GET fetches (memo.ts explains why). */
   readonly memo: Memo;
-  private readonly interner = new KeyInterner();
+  /** Hashes dict keys and set members; a key nesting too deep fails at the opcode adding it. */
+  private readonly interner: KeyInterner;
   private readonly ints = new IntPool();
   readonly opaque = new Set<string>();
   /** One object per distinct global name: memoized pickles fetch them again and again. */
@@ -72,6 +73,7 @@ export class Machine implements BuildContext {
     readonly options: UnpickleOptions,
   ) {
     this.limits = { ...DEFAULT_PICKLE_LIMITS, ...options.limits };
+    this.interner = new KeyInterner(this.limits.maxNesting, (what) => this.fail('LIMIT', what));
     if (bytes.length > this.limits.maxInputBytes) {
       throw new FormatError('LIMIT', `pickle is ${bytes.length} bytes, more than the ${this.limits.maxInputBytes}-byte limit`, { offset: 0 });
     }

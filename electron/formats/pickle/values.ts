@@ -4,6 +4,9 @@
 // Nothing here can run code: globals outside the caller's allow-list stay `OpaqueGlobal`, and
 // calling one only records the call (`OpaqueCall`).
 
+import { FormatError } from '../../../shared/errors';
+import { MAX_PICKLE_NESTING } from './limits';
+
 /** A Python float (kept apart from int so repr() prints `1.0`, not `1`). */
 export class PyFloat {
   constructor(readonly value: number) {}
@@ -17,19 +20,39 @@ export class PyList {
   constructor(readonly items: PyValue[] = []) {}
 }
 
+/** A tuple being hashed by KeyInterner.tupleKey: its item ids so far and its deepest item. */
+interface TupleFrame {
+  readonly tuple: PyTuple;
+  readonly ids: number[];
+  /** Nesting depth of the deepest tuple item seen so far (0 when none). */
+  depth: number;
+}
+
 /**
  * Value-equality ids for dict keys and set members, following Python's hash/eq for the hashable
  * builtins (`1 == 1.0 == True`, tuples compare by items); every other object compares by identity,
  * as a Python object without `__eq__` does. Ids are cached per object so that a key reused through
  * the memo costs O(1) however large it is.
+ * Tuples are hashed with an explicit stack, not recursion: a pickle can nest 200 000 one-tuples
+ * in a few hundred KB, which would overflow the JS stack. Keys nesting tuples deeper than
+ * `maxNesting` (CPython cannot pickle deeper ones either) go to `tooDeep`, which must throw.
  */
 export class KeyInterner {
+  constructor(
+    private readonly maxNesting: number = MAX_PICKLE_NESTING,
+    private readonly tooDeep: (message: string) => never = (message) => {
+      throw new FormatError('LIMIT', message);
+    },
+  ) {}
+
   private next = 1;
   private readonly byText = new Map<string, number>();
   private readonly byString = new Map<string, number>();
   // A plain Map, not a WeakMap: the interner lives as long as the dicts whose keys it holds, and
   // a WeakMap with 100k+ entries makes every GC pass walk them (10× slower on large .metadata).
   private readonly byObject = new Map<object, number>();
+  /** Tuple nesting depth of each tuple hashed so far (a one-tuple of an int is 1). */
+  private readonly tupleDepth = new Map<PyTuple, number>();
 
   private intern(map: Map<string, number>, text: string): number {
     let id = map.get(text);
@@ -63,7 +86,7 @@ export class KeyInterner {
         : Number.isSafeInteger(v.value) ? this.intern(this.byText, `i:${v.value === 0 ? 0 : v.value}`)
         : this.intern(this.byText, `f:${v.value}`);
     } else if (v instanceof PyTuple) {
-      id = this.intern(this.byText, `t:${v.items.map((x) => this.keyOf(x)).join(',')}`);
+      return this.tupleKey(v);
     } else if (v instanceof Uint8Array) {
       id = this.intern(this.byText, `b:${latin1(v)}`);
     } else {
@@ -71,6 +94,39 @@ export class KeyInterner {
     }
     this.byObject.set(v, id);
     return id;
+  }
+
+  /** keyOf for a tuple not hashed yet: items first (depth-first, iteratively), then the tuple. */
+  private tupleKey(root: PyTuple): number {
+    const frames: TupleFrame[] = [{ tuple: root, ids: [], depth: 0 }];
+    let id = 0;
+    for (;;) {
+      const top = frames[frames.length - 1] as TupleFrame;
+      const items = top.tuple.items;
+      let descended = false;
+      while (top.ids.length < items.length) {
+        const x = items[top.ids.length] as PyValue;
+        if (x instanceof PyTuple && !this.byObject.has(x)) {
+          if (frames.length >= this.maxNesting) this.tooDeep(`a dict key or set member nests tuples deeper than ${this.maxNesting} levels`);
+          frames.push({ tuple: x, ids: [], depth: 0 });
+          descended = true;
+          break;
+        }
+        top.ids.push(this.keyOf(x)); // not a tuple, or one already hashed: no recursion
+        if (x instanceof PyTuple) top.depth = Math.max(top.depth, this.tupleDepth.get(x) ?? 0);
+      }
+      if (descended) continue;
+      const depth = top.depth + 1;
+      if (depth > this.maxNesting) this.tooDeep(`a dict key or set member nests tuples deeper than ${this.maxNesting} levels`);
+      id = this.intern(this.byText, `t:${top.ids.join(',')}`);
+      this.byObject.set(top.tuple, id);
+      this.tupleDepth.set(top.tuple, depth);
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent === undefined) return id;
+      parent.ids.push(id);
+      parent.depth = Math.max(parent.depth, depth);
+    }
   }
 }
 

@@ -11,12 +11,14 @@ vi.mock('../../../../electron/formats/dcp/limits', async (importOriginal) => ({
   MAX_TILING_CELLS: 4,
   MAX_TILING_PAIRS: 10,
   MAX_OBJECT_REPR_CHARS: 20,
+  MAX_CHUNKS_PER_TENSOR: 3,
 }));
 
 import { openTorchItemChunk } from '../../../../electron/formats/dcp/chunk';
 import { readDcp } from '../../../../electron/formats/dcp/reader';
 import { checkTiling } from '../../../../electron/formats/dcp/tiling';
-import { MAX_TENSOR_PICKLE_BYTES } from '../../../../electron/formats/dcp/limits';
+import { MAX_TENSOR_DIMS, MAX_TENSOR_PICKLE_BYTES } from '../../../../electron/formats/dcp/limits';
+import { parseDcpMetadata } from '../../../../electron/formats/dcp/metadata';
 import { MemoryFolder } from '../../../../electron/io/memory-folder';
 import type { ObjectEntry } from '../../../../shared/model/checkpoint';
 import { FormatError } from '../../../../shared/errors';
@@ -26,9 +28,19 @@ import { memoryCase } from './fixture-items';
 import { writeMetadata } from './metadata-writer';
 import { f32, folderWith, tensorItem } from './tensor-item';
 
-async function failure(p: Promise<unknown>): Promise<FormatError> {
+async function failureOf(p: Promise<unknown>): Promise<FormatError> {
   try {
     await p;
+  } catch (e) {
+    if (e instanceof FormatError) return e;
+    throw e;
+  }
+  throw new Error('expected a FormatError');
+}
+
+function failure(fn: () => unknown): FormatError {
+  try {
+    fn();
   } catch (e) {
     if (e instanceof FormatError) return e;
     throw e;
@@ -46,7 +58,7 @@ describe('DCP limits', () => {
         f.set('.metadata', out);
       });
     expect((await readDcp(padded(2000))).entries.length).toBe(11);
-    const e = await failure(readDcp(padded(2001)));
+    const e = await failureOf(readDcp(padded(2001)));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toBe('.metadata is 2001 bytes, more than the 2000-byte limit');
   });
@@ -58,7 +70,7 @@ describe('DCP limits', () => {
     const src = await openTorchItemChunk(folder, source, { key: 'k', dtype: 'float32', sizes: [1] });
     expect([...new Float32Array((await src.read(0, 4)).slice().buffer)]).toEqual([5]);
     const past = folderWith(tensorItem({ numel: 1, size: [1], stride: [1], storage: f32(5), picklePad: MAX_TENSOR_PICKLE_BYTES - bodyLen + 1 }));
-    const e = await failure(openTorchItemChunk(past.folder, past.source, { key: 'k', dtype: 'float32', sizes: [1] }));
+    const e = await failureOf(openTorchItemChunk(past.folder, past.source, { key: 'k', dtype: 'float32', sizes: [1] }));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toMatch(new RegExp(`zip record "archive/data.pkl" is ${MAX_TENSOR_PICKLE_BYTES + 1} bytes, more than the ${MAX_TENSOR_PICKLE_BYTES}-byte limit`));
   });
@@ -69,7 +81,7 @@ describe('DCP limits', () => {
     const src = await openTorchItemChunk(ok.folder, ok.source, { key: 'k', dtype: 'float32', sizes: [16] });
     expect(src.size).toBe(64);
     const past = expanded(17);
-    const e = await failure(openTorchItemChunk(past.folder, past.source, { key: 'k', dtype: 'float32', sizes: [17] }));
+    const e = await failureOf(openTorchItemChunk(past.folder, past.source, { key: 'k', dtype: 'float32', sizes: [17] }));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toMatch(/chunk needs gathering in memory \(non-contiguous or big-endian\) and is 68 bytes, more than the 64-byte limit/);
   });
@@ -79,6 +91,34 @@ describe('DCP limits', () => {
     expect(checkTiling('w', [1, 4], cols(4)).overlapCheckSkipped).toBe(false); // 4 cells: exact grid
     expect(checkTiling('w', [1, 5], cols(5)).overlapCheckSkipped).toBe(false); // 5 cells: fallback, 10 pairs
     expect(checkTiling('w', [1, 6], cols(6)).overlapCheckSkipped).toBe(true); // 15 pairs: cut short
+  });
+
+  it('MAX_CHUNKS_PER_TENSOR (lowered to 3)', () => {
+    const rows = (n: number) =>
+      writeMetadata([{ kind: 'tensor', key: 'w', dtype: 'float32', size: [n], chunks: Array.from({ length: n }, (_, i) => ({ offsets: [i], sizes: [1], file: '__0_0.distcp', offset: 4 * i, length: 4 })) }]);
+    const md = parseDcpMetadata(rows(3)).stateDict.get('w');
+    expect(md?.kind === 'tensor' ? md.chunks.length : null).toBe(3);
+    const e = failure(() => parseDcpMetadata(rows(4)));
+    expect([e.code, e.file, e.key]).toEqual(['LIMIT', '.metadata', 'w']);
+    expect(e.message).toBe('entry "w": 4 chunks, more than the limit of 3 per tensor');
+  });
+
+  it('MAX_TENSOR_DIMS (64, unlowered) for a tensor\'s size and its chunks', () => {
+    const ones = (n: number) => new Array<number>(n).fill(1);
+    const zeros = (n: number) => new Array<number>(n).fill(0);
+    const tensor = (dims: number, chunkDims = dims) =>
+      writeMetadata([{ kind: 'tensor', key: 'w', dtype: 'float32', size: ones(dims), chunks: [{ offsets: zeros(chunkDims), sizes: ones(chunkDims), file: '__0_0.distcp', offset: 0, length: 4 }] }]);
+    expect(MAX_TENSOR_DIMS).toBe(64);
+    const md = parseDcpMetadata(tensor(MAX_TENSOR_DIMS)).stateDict.get('w');
+    expect(md?.kind === 'tensor' ? md.size.length : null).toBe(64);
+    const e = failure(() => parseDcpMetadata(tensor(MAX_TENSOR_DIMS + 1)));
+    expect([e.code, e.file, e.key]).toEqual(['LIMIT', '.metadata', 'w']);
+    expect(e.message).toBe('entry "w": size has 65 dimensions, more than the limit of 64');
+    const c = failure(() => parseDcpMetadata(tensor(2, MAX_TENSOR_DIMS + 1)));
+    expect([c.code, c.file, c.key]).toEqual(['LIMIT', '.metadata', 'w']);
+    expect(c.message).toBe('entry "w": chunk 0 has 65 dimensions, more than the limit of 64');
+    // At 64 chunk dims on a 2-d tensor the rank mismatch itself is the error.
+    expect(failure(() => parseDcpMetadata(tensor(2, MAX_TENSOR_DIMS))).code).toBe('CORRUPT');
   });
 
   it('MAX_OBJECT_REPR_CHARS (lowered to 20)', async () => {

@@ -141,9 +141,18 @@ describe('parseDcpMetadata errors', () => {
     const e = failure(() => parseDcpMetadata(writePickle(dict(['a', 1]))));
     expect(e.code).toBe('CORRUPT');
     expect(e.file).toBe('.metadata');
-    expect(e.message).toBe('.metadata holds dict, not a DCP Metadata object');
+    expect(e.message).toBe('.metadata: the top-level value is a dict, not a DCP Metadata object');
     const evil = failure(() => parseDcpMetadata(writePickle(obj(g('os', 'system')))));
-    expect(evil.message).toBe('.metadata holds call, not a DCP Metadata object');
+    expect(evil.message).toBe('.metadata: the top-level value is a call to os.system, not a DCP Metadata object');
+  });
+
+  it('names the global a hostile root calls, through calls of calls', () => {
+    const call = failure(() => parseDcpMetadata(writePickle(reduce(g('posix', 'system'), 'touch x'))));
+    expect([call.code, call.file, call.message]).toEqual(['CORRUPT', '.metadata', '.metadata: the top-level value is a call to posix.system, not a DCP Metadata object']);
+    const chained = failure(() => parseDcpMetadata(writePickle(reduce(reduce(g('builtins', 'getattr'), g('os', 'x'), 'system'), 'id'))));
+    expect(chained.message).toBe('.metadata: the top-level value is a call to builtins.getattr, not a DCP Metadata object');
+    const bare = failure(() => parseDcpMetadata(writePickle(g('os', 'system'))));
+    expect(bare.message).toBe('.metadata: the top-level value is the global os.system, not a DCP Metadata object');
   });
 
   it('refuses chunks whose rank disagrees with the tensor', () => {

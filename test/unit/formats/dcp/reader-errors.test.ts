@@ -127,11 +127,20 @@ describe('readDcp refuses broken folders', () => {
     expect(line(e)).toBe('__0_0.distcp: key "x": at byte 0: unknown stream transform "stream.lz4/1"; Shardscope reads "stream.zstd/1" only');
   });
 
-  it.each(['../x', '/etc/passwd', 'sub/__0_0.distcp', 'C:\\x', 'file://host/x', '..'])('a storage path leaving the folder: %s', async (p) => {
+  it.each(['../x', '/etc/passwd', 'sub/__0_0.distcp', 'C:\\x', 'file://host/x', '..', '__0_0.distcp\0.txt'])('a storage path leaving the folder: %j', async (p) => {
     const { weight } = realItems();
     const e = await failure(readDcp(checkpoint([{ key: 'w', bytes: weight, file: p, tensor: { dtype: 'float32', size: [2, 3] } }])));
     expect(e.code).toBe('UNSAFE_PATH');
-    expect(e.message).toMatch(/^path ".*" .+; only file names inside the checkpoint folder are allowed$/);
+    // Named where the path is written, never as a file of its own; the path quoted (a NUL as \u0000).
+    expect([e.file, e.key, e.offset]).toEqual(['.metadata', 'w', undefined]);
+    expect(line(e).startsWith(`.metadata: storage_data entry for "w": relative_path is unsafe: path ${JSON.stringify(p)} `)).toBe(true);
+    expect(line(e)).toMatch(/^\.metadata: storage_data entry for "w": relative_path is unsafe: path "[^\0]*" [^;]+; only file names inside the checkpoint folder are allowed$/);
+  });
+
+  it('a storage path with a NUL, quoted and escaped in the one line', async () => {
+    const { weight } = realItems();
+    const e = await failure(readDcp(checkpoint([{ key: 'w', bytes: weight, file: '__0_0.distcp\0.txt', tensor: { dtype: 'float32', size: [2, 3] } }])));
+    expect(line(e)).toBe('.metadata: storage_data entry for "w": relative_path is unsafe: path "__0_0.distcp\\u0000.txt" contains a NUL byte; only file names inside the checkpoint folder are allowed');
   });
 
   it('a zstd bomb in a bytes item', async () => {
@@ -145,8 +154,19 @@ describe('readDcp refuses broken folders', () => {
     const { weight } = realItems();
     const e = await failure(readDcp(checkpoint([{ key: 'w', bytes: weight, tensor: { dtype: 'float32', size: [4, 3], chunks: [{ offsets: [0, 0], sizes: [2, 3] }] } }])));
     expect(e.code).toBe('INCONSISTENT');
-    expect(e.key).toBe('w');
-    expect(line(e)).toBe('tensor "w": chunks cover 6 of 12 elements; nothing holds the box at offsets (2, 0) with sizes (2, 3) (the checkpoint is partial)');
+    expect([e.file, e.key]).toEqual(['.metadata', 'w']);
+    expect(line(e)).toBe('.metadata: tensor "w": chunks cover 6 of 12 elements; nothing holds the box at offsets (2, 0) with sizes (2, 3) (the checkpoint is partial)');
+  });
+
+  it('chunks that overlap or leave the shape, naming .metadata and the key', async () => {
+    const { weight } = realItems();
+    const read = (chunks: Array<{ offsets: number[]; sizes: number[] }>) => failure(readDcp(checkpoint([{ key: 'w', bytes: weight, tensor: { dtype: 'float32', size: [4, 3], chunks } }])));
+    const overlap = await read([{ offsets: [0, 0], sizes: [2, 3] }, { offsets: [1, 0], sizes: [3, 3] }]);
+    expect([overlap.code, overlap.file, overlap.key]).toEqual(['INCONSISTENT', '.metadata', 'w']);
+    expect(line(overlap)).toBe('.metadata: tensor "w": chunks at offsets (0, 0) (sizes (2, 3)) and (1, 0) (sizes (3, 3)) overlap');
+    const outside = await read([{ offsets: [0, 0], sizes: [3, 3] }, { offsets: [3, 0], sizes: [2, 3] }]);
+    expect([outside.code, outside.file, outside.key]).toEqual(['INCONSISTENT', '.metadata', 'w']);
+    expect(line(outside)).toBe('.metadata: tensor "w": chunk at offsets (3, 0) with sizes (2, 3) lies outside shape (4, 3)');
   });
 
   it('a bytes item larger than MAX_BYTES_ITEM_BYTES (and one exactly at it)', async () => {

@@ -7,9 +7,10 @@ import {
   MAX_PICKLE_GLOBAL_NAME_BYTES,
   MAX_PICKLE_LONG_BYTES,
   MAX_PICKLE_MARK_DEPTH,
+  MAX_PICKLE_NESTING,
   type PickleLimits,
 } from '../../../../electron/formats/pickle/limits';
-import { PyTuple } from '../../../../electron/formats/pickle/values';
+import { PyDict, PySet, PyTuple } from '../../../../electron/formats/pickle/values';
 import { FormatError } from '../../../../shared/errors';
 import { asm, le } from './pickle-writer';
 
@@ -82,6 +83,29 @@ describe('pickle limits', () => {
     const global = (n: number) => asm(0x80, 2, 0x63, 'm'.repeat(n), '\n', 'x\n', 0x2e);
     expect(run(global(MAX_PICKLE_GLOBAL_NAME_BYTES)).opaqueGlobals).toEqual([`${'m'.repeat(MAX_PICKLE_GLOBAL_NAME_BYTES)}.x`]);
     expect(limitError(() => run(global(MAX_PICKLE_GLOBAL_NAME_BYTES + 1))).message).toBe('GLOBAL at byte 2 has a name longer than 1024 bytes');
+  });
+
+  it('maxNesting bounds tuples hashed as dict keys and set members (at the default of 1000)', () => {
+    // EMPTY_DICT, NONE, n × TUPLE1, NONE, SETITEM: {((…(None,)…),): None}
+    const keyed = (n: number) => asm(0x80, 2, 0x7d, 0x4e, repeat(n, 0x85), 0x4e, 0x73, 0x2e);
+    expect(run(keyed(MAX_PICKLE_NESTING)).value).toBeInstanceOf(PyDict);
+    const e = limitError(() => run(keyed(MAX_PICKLE_NESTING + 1)));
+    expect(e.message).toBe(`SETITEM at byte ${MAX_PICKLE_NESTING + 6}: a dict key or set member nests tuples deeper than 1000 levels`);
+    expect(e.offset).toBe(MAX_PICKLE_NESTING + 6);
+    // EMPTY_SET, MARK, NONE, n × TUPLE1, ADDITEMS
+    const member = (n: number) => asm(0x80, 4, 0x8f, 0x28, 0x4e, repeat(n, 0x85), 0x90, 0x2e);
+    expect(run(member(MAX_PICKLE_NESTING)).value).toBeInstanceOf(PySet);
+    expect(limitError(() => run(member(MAX_PICKLE_NESTING + 1))).message).toMatch(/^ADDITEMS at byte \d+: a dict key or set member nests tuples deeper than 1000 levels$/);
+  });
+
+  it('maxNesting counts a key\'s full depth, even when its inner tuples were hashed before', () => {
+    // {t5: None} then {(t5,): None} with maxNesting 5: t5 is cached, yet (t5,) is 6 deep.
+    const t5 = [0x4e, ...repeat(5, 0x85), 0x94]; // MEMOIZE as memo 0
+    const pkl = asm(0x80, 4, 0x7d, t5, 0x4e, 0x73, 0x7d, 0x68, 0, 0x85, 0x4e, 0x73, 0x86, 0x2e);
+    const e = limitError(() => run(pkl, { maxNesting: 5 }));
+    expect(e.message).toMatch(/nests tuples deeper than 5 levels$/);
+    const ok = asm(0x80, 4, 0x7d, t5, 0x4e, 0x73, 0x7d, 0x68, 0, 0x4e, 0x73, 0x86, 0x2e);
+    expect((run(ok, { maxNesting: 5 }).value as PyTuple).items).toHaveLength(2);
   });
 
   it('defaults are the named constants', () => {
