@@ -41,6 +41,17 @@ export async function wholeFileLimitOutcomes(
 }
 
 /** The FormatError `p` rejects with; anything else (a value, another error) fails the test. */
+/** The FormatError a synchronous call throws (any other outcome fails the test). */
+export function failure(fn: () => unknown): FormatError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof FormatError) return e;
+    throw e;
+  }
+  throw new Error('expected a FormatError');
+}
+
 export async function formatFailure(p: Promise<unknown>): Promise<FormatError> {
   try {
     await p;

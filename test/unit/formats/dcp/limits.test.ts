@@ -27,6 +27,7 @@ import { buildZip } from '../torchzip/zip-builder';
 import { memoryCase } from './fixture-items';
 import { writeMetadata } from './metadata-writer';
 import { f32, folderWith, tensorItem } from './tensor-item';
+import { failure } from '../../../support/outcome';
 
 async function failureOf(p: Promise<unknown>): Promise<FormatError> {
   try {
@@ -38,15 +39,6 @@ async function failureOf(p: Promise<unknown>): Promise<FormatError> {
   throw new Error('expected a FormatError');
 }
 
-function failure(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 describe('DCP limits', () => {
   it('MAX_METADATA_BYTES (lowered to 2000)', async () => {

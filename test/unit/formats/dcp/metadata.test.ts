@@ -3,21 +3,12 @@ import { parseDcpMetadata, storageKey } from '../../../../electron/formats/dcp/m
 import { readDcp } from '../../../../electron/formats/dcp/reader';
 import { MemoryFolder } from '../../../../electron/io/memory-folder';
 import type { ObjectEntry } from '../../../../shared/model/checkpoint';
-import { FormatError } from '../../../../shared/errors';
 import { expectedEntries, type ExpectedObject } from '../../../support/fixtures';
 import { dict, g, obj, reduce, writePickle } from '../pickle/pickle-writer';
 import { caseMetadata, readCase } from './fixture-items';
 import { type MdEntry, type MdOptions, writeMetadata } from './metadata-writer';
+import { failure } from '../../../support/outcome';
 
-function failure(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 describe('parseDcpMetadata on fixtures', () => {
   it('maps every torch dtype global of the dtypes fixture', () => {

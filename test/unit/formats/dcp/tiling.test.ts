@@ -3,18 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { checkTiling, type Box } from '../../../../electron/formats/dcp/tiling';
 import { MAX_TILING_CELLS } from '../../../../electron/formats/dcp/limits';
 import { FormatError } from '../../../../shared/errors';
+import { failure } from '../../../support/outcome';
 
 const box = (offsets: number[], sizes: number[]): Box => ({ offsets, sizes });
 
-function failure(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 describe('checkTiling', () => {
   it('accepts the layouts torch writes', () => {

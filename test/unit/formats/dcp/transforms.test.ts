@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decompressZstd, parseTransforms, scanZstdFrames } from '../../../../electron/formats/dcp/transforms';
 import { MAX_ZSTD_WINDOW_BYTES } from '../../../../electron/formats/dcp/limits';
-import { FormatError } from '../../../../shared/errors';
 import { fixtureItems } from './fixture-items';
 import { zstdRawFrame, zstdRleFrame } from './zstd-frames';
+import { failure } from '../../../support/outcome';
 
-function failure(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 describe('parseTransforms', () => {
   it('accepts no transform and stream.zstd major version 1', () => {

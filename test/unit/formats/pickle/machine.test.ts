@@ -17,22 +17,13 @@ import {
   type PyValue,
 } from '../../../../electron/formats/pickle/values';
 import { pyRepr } from '../../../../electron/formats/pickle/repr';
-import { FormatError } from '../../../../shared/errors';
 import { fixtureDir } from '../../../support/fixtures';
 import { asm, bytes, dict, float, g, le, list, longBytes, obj, reduce, tuple, writePickle } from './pickle-writer';
+import { failure } from '../../../support/outcome';
 
 const NONE: UnpickleOptions = { resolvers: new Map() };
 const run = (b: Uint8Array, o: UnpickleOptions = NONE): PyValue => unpickle(b, o).value;
 
-function failure(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 describe('scalars', () => {
   it('decodes BININT1/BININT2/BININT including negative i32', () => {
