@@ -5,7 +5,7 @@
 import type { ConvertOptions, ConvertPhase } from '../../shared/model/convert';
 import type { DiffOptions } from '../../shared/model/diff';
 import type { ConvertRequest, DiffRequest } from '../../shared/ipc/contract';
-import { openCheckpoint } from '../services/inspect/open';
+import { openCheckpointInWorker } from '../services/inspect/open-in-worker';
 import { previewTensor } from '../services/inspect/preview';
 import { runTensorStatsInWorker } from '../services/inspect/tensor-stats';
 import { convertCheckpoint } from '../services/convert/convert-checkpoint';
@@ -43,7 +43,7 @@ export function diffOptions(r: DiffRequest): DiffOptions {
 }
 
 export const DEFAULT_SERVICES: Services = {
-  openCheckpoint,
+  openCheckpoint: (p) => openCheckpointInWorker(p),
   previewTensor: (folder, entry, limit, signal) => previewTensor(folder, entry, limit, signal),
   tensorStats: (open, entry, { signal, onProgress }) =>
     runTensorStatsInWorker(open.folder.root, entry, {
