@@ -6,26 +6,18 @@ import { NodeFolder } from '../../../../electron/io/node-folder';
 import { SliceSource } from '../../../../electron/io/memory-source';
 import type { TensorEntry } from '../../../../shared/model/checkpoint';
 import type { DType } from '../../../../shared/model/dtype';
-import { describeError, FormatError, toAppError } from '../../../../shared/errors';
+import { describeError, toAppError } from '../../../../shared/errors';
 import { expectedEntries, fixtureDir, type ExpectedTensor } from '../../../support/fixtures';
 import { g, reduce } from '../pickle/pickle-writer';
 import { f32, folderWith, tensorItem, type TorchItem } from './tensor-item';
 import { dcpCases, memoryCase, sha256Of } from './fixture-items';
 import { zstdRawFrame } from './zstd-frames';
 import { ZSTD_ITEM_SLACK_BYTES } from '../../../../electron/formats/dcp/limits';
+import { formatFailure } from '../../../support/outcome';
 
 const folders: NodeFolder[] = [];
 afterAll(async () => Promise.all(folders.map((f) => f.close())));
 
-async function failure(p: Promise<unknown>): Promise<FormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 const CASES = dcpCases().filter((c) => c !== 'titan_llama');
 
@@ -113,23 +105,23 @@ describe('openTorchItemChunk on synthetic items', () => {
   it('refuses a dtype or shape that disagrees with .metadata', async () => {
     const item = tensorItem({ numel: 2, size: [2], stride: [1], storage: f32(1, 2) });
     const { folder, source } = folderWith(item);
-    const e1 = await failure(openTorchItemChunk(folder, source, { key: 'w', dtype: 'float64', sizes: [2] }));
+    const e1 = await formatFailure(openTorchItemChunk(folder, source, { key: 'w', dtype: 'float64', sizes: [2] }));
     expect(e1.code).toBe('INCONSISTENT');
     expect(describeError(toAppError(e1))).toBe('__0_0.distcp: item for "w" at byte 100: item holds a float32 tensor but .metadata says float64');
-    const e2 = await failure(openTorchItemChunk(folder, source, { key: 'w', dtype: 'float32', sizes: [1, 2] }));
+    const e2 = await formatFailure(openTorchItemChunk(folder, source, { key: 'w', dtype: 'float32', sizes: [1, 2] }));
     expect(e2.message).toBe('__0_0.distcp: item for "w" at byte 100: item holds a tensor of shape [2] but .metadata says the chunk is [1, 2]');
   });
 
   it('refuses strides that reach past the storage', async () => {
     const item = tensorItem({ numel: 6, size: [2, 3], stride: [3, 2], storage: f32(0, 1, 2, 3, 4, 5) });
-    const e = await failure(chunkBytes(item, 'float32', [2, 3]));
+    const e = await formatFailure(chunkBytes(item, 'float32', [2, 3]));
     expect(e.code).toBe('CORRUPT');
     expect(e.message).toMatch(/tensor reaches storage element 7 but data\/0 holds 6$/);
   });
 
   it('refuses a tensor item whose data.pkl calls something else, naming the global', async () => {
     const item = tensorItem({ numel: 1, size: [1], stride: [1], storage: f32(0), pickle: reduce(g('posix', 'system'), 'echo hi') });
-    const e = await failure(chunkBytes(item, 'float32', [1]));
+    const e = await formatFailure(chunkBytes(item, 'float32', [1]));
     expect(e.code).toBe('CORRUPT');
     expect(e.message).toMatch(/tensor item's data\.pkl does not rebuild a tensor \(it calls posix\.system\)$/);
   });
@@ -141,7 +133,7 @@ describe('openTorchItemChunk on synthetic items', () => {
     });
     const w = (await readDcp(folder)).entries.find((e) => e.key === 'weight') as TensorEntry;
     const ch = w.chunks[0] as TensorEntry['chunks'][number];
-    const e = await failure(openTorchItemChunk(folder, ch.source as TorchItem, { key: 'weight', dtype: 'float32', sizes: [2, 3] }));
+    const e = await formatFailure(openTorchItemChunk(folder, ch.source as TorchItem, { key: 'weight', dtype: 'float32', sizes: [2, 3] }));
     expect(e.code).toBe('CORRUPT');
     expect(e.file).toBe('__0_0.distcp');
     expect(e.key).toBe('weight');
@@ -150,15 +142,15 @@ describe('openTorchItemChunk on synthetic items', () => {
 
   it('refuses a zstd item that would decompress past the chunk size plus slack', async () => {
     const { folder, source } = folderWith(zstdRawFrame(new Uint8Array(8), { contentSize: 2 ** 32 }));
-    const e = await failure(openTorchItemChunk(folder, { ...source, transforms: ['stream.zstd/1'] }, { key: 'k', dtype: 'float32', sizes: [2] }));
+    const e = await formatFailure(openTorchItemChunk(folder, { ...source, transforms: ['stream.zstd/1'] }, { key: 'k', dtype: 'float32', sizes: [2] }));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toMatch(/decompression bomb/);
   });
 
   it('refuses file names that leave the folder and item ranges past the file end', async () => {
     const { folder, source } = folderWith(tensorItem({ numel: 1, size: [1], stride: [1], storage: f32(0) }));
-    expect((await failure(openTorchItemChunk(folder, { ...source, file: '../x' }, { key: 'k', dtype: 'float32', sizes: [1] }))).code).toBe('UNSAFE_PATH');
-    const past = await failure(openTorchItemChunk(folder, { ...source, length: source.length + 1 }, { key: 'k', dtype: 'float32', sizes: [1] }));
+    expect((await formatFailure(openTorchItemChunk(folder, { ...source, file: '../x' }, { key: 'k', dtype: 'float32', sizes: [1] }))).code).toBe('UNSAFE_PATH');
+    const past = await formatFailure(openTorchItemChunk(folder, { ...source, length: source.length + 1 }, { key: 'k', dtype: 'float32', sizes: [1] }));
     expect(past.code).toBe('TRUNCATED');
     expect(past.message).toMatch(/^__0_0\.distcp: item for "k" at byte 100 ends at byte \d+ but the file has \d+ bytes$/);
   });
@@ -174,7 +166,7 @@ describe('openTorchItemChunk on synthetic items', () => {
     };
     expect(zipSize(cap - base)).toBe(cap);
     expect((await open(cap - base)).size).toBe(8);
-    const e = await failure(open(cap - base + 1));
+    const e = await formatFailure(open(cap - base + 1));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toMatch(/decompression bomb/);
   });

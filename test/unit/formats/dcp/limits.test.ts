@@ -21,23 +21,13 @@ import { MAX_TENSOR_DIMS, MAX_TENSOR_PICKLE_BYTES } from '../../../../electron/f
 import { parseDcpMetadata } from '../../../../electron/formats/dcp/metadata';
 import { MemoryFolder } from '../../../../electron/io/memory-folder';
 import type { ObjectEntry } from '../../../../shared/model/checkpoint';
-import { FormatError } from '../../../../shared/errors';
 import { writePickle } from '../pickle/pickle-writer';
 import { buildZip } from '../torchzip/zip-builder';
 import { memoryCase } from './fixture-items';
 import { writeMetadata } from './metadata-writer';
 import { f32, folderWith, tensorItem } from './tensor-item';
-import { failure } from '../../../support/outcome';
+import { failure, formatFailure } from '../../../support/outcome';
 
-async function failureOf(p: Promise<unknown>): Promise<FormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 
 
 describe('DCP limits', () => {
@@ -50,7 +40,7 @@ describe('DCP limits', () => {
         f.set('.metadata', out);
       });
     expect((await readDcp(padded(2000))).entries.length).toBe(11);
-    const e = await failureOf(readDcp(padded(2001)));
+    const e = await formatFailure(readDcp(padded(2001)));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toBe('.metadata is 2001 bytes, more than the 2000-byte limit');
   });
@@ -62,7 +52,7 @@ describe('DCP limits', () => {
     const src = await openTorchItemChunk(folder, source, { key: 'k', dtype: 'float32', sizes: [1] });
     expect([...new Float32Array((await src.read(0, 4)).slice().buffer)]).toEqual([5]);
     const past = folderWith(tensorItem({ numel: 1, size: [1], stride: [1], storage: f32(5), picklePad: MAX_TENSOR_PICKLE_BYTES - bodyLen + 1 }));
-    const e = await failureOf(openTorchItemChunk(past.folder, past.source, { key: 'k', dtype: 'float32', sizes: [1] }));
+    const e = await formatFailure(openTorchItemChunk(past.folder, past.source, { key: 'k', dtype: 'float32', sizes: [1] }));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toMatch(new RegExp(`zip record "archive/data.pkl" is ${MAX_TENSOR_PICKLE_BYTES + 1} bytes, more than the ${MAX_TENSOR_PICKLE_BYTES}-byte limit`));
   });
@@ -73,7 +63,7 @@ describe('DCP limits', () => {
     const src = await openTorchItemChunk(ok.folder, ok.source, { key: 'k', dtype: 'float32', sizes: [16] });
     expect(src.size).toBe(64);
     const past = expanded(17);
-    const e = await failureOf(openTorchItemChunk(past.folder, past.source, { key: 'k', dtype: 'float32', sizes: [17] }));
+    const e = await formatFailure(openTorchItemChunk(past.folder, past.source, { key: 'k', dtype: 'float32', sizes: [17] }));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toMatch(/chunk needs gathering in memory \(non-contiguous or big-endian\) and is 68 bytes, more than the 64-byte limit/);
   });

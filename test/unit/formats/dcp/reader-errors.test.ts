@@ -11,16 +11,8 @@ import { buildZip } from '../torchzip/zip-builder';
 import { caseMetadata, memoryCase, readCase } from './fixture-items';
 import { type MdEntry, writeMetadata } from './metadata-writer';
 import { zstdRawFrame } from './zstd-frames';
+import { formatFailure } from '../../../support/outcome';
 
-async function failure(p: Promise<unknown>): Promise<FormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof FormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a FormatError');
-}
 const line = (e: FormatError): string => describeError(toAppError(e));
 
 /** bytes_objects' weight item (a real tensor item) and meta.int item (a real bytes item). */
@@ -70,32 +62,32 @@ function bytesItem(value: W): Uint8Array {
 
 describe('readDcp refuses broken folders', () => {
   it('a truncated .metadata', async () => {
-    const e = await failure(readDcp(memoryCase('fsdp_train', (f) => f.set('.metadata', (f.get('.metadata') as Uint8Array).slice(0, 5000)))));
+    const e = await formatFailure(readDcp(memoryCase('fsdp_train', (f) => f.set('.metadata', (f.get('.metadata') as Uint8Array).slice(0, 5000)))));
     expect(e.code).toBe('TRUNCATED');
     expect(e.file).toBe('.metadata');
     expect(line(e)).toMatch(/^\.metadata: FRAME at byte 2 declares \d+ bytes but only 4989 follow$/);
     // Protocol 2 has no FRAME: the cut shows inside an opcode.
     const p2 = writeMetadata([{ kind: 'bytes', key: 'x', file: '__0_0.distcp', offset: 0, length: 1 }], { protocol: 2 });
-    const e2 = await failure(readDcp(new MemoryFolder(new Map([['.metadata', p2.slice(0, 100)]]))));
+    const e2 = await formatFailure(readDcp(new MemoryFolder(new Map([['.metadata', p2.slice(0, 100)]]))));
     expect(e2.code).toBe('TRUNCATED');
     expect(line(e2)).toMatch(/^\.metadata: pickle ends (inside \w+ at byte \d+: needs \d+ more bytes, \d+ left|at byte 100 without a STOP opcode)$/);
   });
 
   it('a missing .metadata', async () => {
-    const e = await failure(readDcp(memoryCase('tp', (f) => f.delete('.metadata'))));
+    const e = await formatFailure(readDcp(memoryCase('tp', (f) => f.delete('.metadata'))));
     expect(e.code).toBe('NOT_FOUND');
     expect(line(e)).toBe('.metadata is missing from /memory/tp; a DCP checkpoint needs it');
   });
 
   it('a missing .distcp file', async () => {
-    const e = await failure(readDcp(memoryCase('fsdp_train', (f) => f.delete('__1_0.distcp'))));
+    const e = await formatFailure(readDcp(memoryCase('fsdp_train', (f) => f.delete('__1_0.distcp'))));
     expect(e.code).toBe('NOT_FOUND');
     expect(e.file).toBe('__1_0.distcp');
     expect(line(e)).toMatch(/^__1_0\.distcp is missing from the checkpoint folder; \.metadata stores "[^"]+" in it$/);
   });
 
   it('a truncated .distcp file', async () => {
-    const e = await failure(readDcp(memoryCase('bytes_objects', (f) => f.set('__0_0.distcp', (f.get('__0_0.distcp') as Uint8Array).slice(0, 14000)))));
+    const e = await formatFailure(readDcp(memoryCase('bytes_objects', (f) => f.set('__0_0.distcp', (f.get('__0_0.distcp') as Uint8Array).slice(0, 14000)))));
     expect(e.code).toBe('TRUNCATED');
     expect([e.file, e.key, e.offset]).toEqual(['__0_0.distcp', 'weight', 12674]);
     expect(line(e)).toBe('__0_0.distcp: item for "weight" at byte 12674 ends at byte 14251 but the file has 14000 bytes');
@@ -103,15 +95,15 @@ describe('readDcp refuses broken folders', () => {
 
   it('an item whose offset/length runs past its file', async () => {
     const { metaInt } = realItems();
-    const e = await failure(readDcp(checkpoint([{ key: 'x', bytes: metaInt, length: metaInt.length + 1 }])));
+    const e = await formatFailure(readDcp(checkpoint([{ key: 'x', bytes: metaInt, length: metaInt.length + 1 }])));
     expect(e.code).toBe('TRUNCATED');
     expect(line(e)).toBe(`__0_0.distcp: item for "x" at byte 0 ends at byte ${metaInt.length + 1} but the file has ${metaInt.length} bytes`);
-    const e2 = await failure(readDcp(checkpoint([{ key: 'x', bytes: metaInt, offset: 5 }])));
+    const e2 = await formatFailure(readDcp(checkpoint([{ key: 'x', bytes: metaInt, offset: 5 }])));
     expect(line(e2)).toBe(`__0_0.distcp: item for "x" at byte 5 ends at byte ${metaInt.length + 5} but the file has ${metaInt.length} bytes`);
   });
 
   it('a bytes item whose zip end record is damaged', async () => {
-    const e = await failure(readDcp(memoryCase('bytes_objects', (f) => {
+    const e = await formatFailure(readDcp(memoryCase('bytes_objects', (f) => {
       const b = f.get('__0_0.distcp') as Uint8Array;
       b[1261 - 22] = (b[1261 - 22] as number) ^ 0xff; // the EOCD of meta.int, the first item
     })));
@@ -122,14 +114,14 @@ describe('readDcp refuses broken folders', () => {
 
   it('an unknown transform, naming the descriptor', async () => {
     const { metaInt } = realItems();
-    const e = await failure(readDcp(checkpoint([{ key: 'x', bytes: metaInt, transforms: ['stream.lz4/1'] }])));
+    const e = await formatFailure(readDcp(checkpoint([{ key: 'x', bytes: metaInt, transforms: ['stream.lz4/1'] }])));
     expect(e.code).toBe('UNSUPPORTED');
     expect(line(e)).toBe('__0_0.distcp: key "x": at byte 0: unknown stream transform "stream.lz4/1"; Shardscope reads "stream.zstd/1" only');
   });
 
   it.each(['../x', '/etc/passwd', 'sub/__0_0.distcp', 'C:\\x', 'file://host/x', '..', '__0_0.distcp\0.txt'])('a storage path leaving the folder: %j', async (p) => {
     const { weight } = realItems();
-    const e = await failure(readDcp(checkpoint([{ key: 'w', bytes: weight, file: p, tensor: { dtype: 'float32', size: [2, 3] } }])));
+    const e = await formatFailure(readDcp(checkpoint([{ key: 'w', bytes: weight, file: p, tensor: { dtype: 'float32', size: [2, 3] } }])));
     expect(e.code).toBe('UNSAFE_PATH');
     // Named where the path is written, never as a file of its own; the path quoted (a NUL as \u0000).
     expect([e.file, e.key, e.offset]).toEqual(['.metadata', 'w', undefined]);
@@ -139,20 +131,20 @@ describe('readDcp refuses broken folders', () => {
 
   it('a storage path with a NUL, quoted and escaped in the one line', async () => {
     const { weight } = realItems();
-    const e = await failure(readDcp(checkpoint([{ key: 'w', bytes: weight, file: '__0_0.distcp\0.txt', tensor: { dtype: 'float32', size: [2, 3] } }])));
+    const e = await formatFailure(readDcp(checkpoint([{ key: 'w', bytes: weight, file: '__0_0.distcp\0.txt', tensor: { dtype: 'float32', size: [2, 3] } }])));
     expect(line(e)).toBe('.metadata: storage_data entry for "w": relative_path is unsafe: path "__0_0.distcp\\u0000.txt" contains a NUL byte; only file names inside the checkpoint folder are allowed');
   });
 
   it('a zstd bomb in a bytes item', async () => {
     const bomb = zstdRawFrame(new Uint8Array(16), { contentSize: 2 ** 40 });
-    const e = await failure(readDcp(checkpoint([{ key: 'x', bytes: bomb, transforms: ['stream.zstd/1'] }])));
+    const e = await formatFailure(readDcp(checkpoint([{ key: 'x', bytes: bomb, transforms: ['stream.zstd/1'] }])));
     expect(e.code).toBe('LIMIT');
     expect(line(e)).toBe(`__0_0.distcp: key "x": zstd data (${bomb.length} bytes) would decompress to more than ${MAX_BYTES_ITEM_BYTES} bytes (declares ${2 ** 40}); refusing it as a decompression bomb`);
   });
 
   it('chunks with a gap', async () => {
     const { weight } = realItems();
-    const e = await failure(readDcp(checkpoint([{ key: 'w', bytes: weight, tensor: { dtype: 'float32', size: [4, 3], chunks: [{ offsets: [0, 0], sizes: [2, 3] }] } }])));
+    const e = await formatFailure(readDcp(checkpoint([{ key: 'w', bytes: weight, tensor: { dtype: 'float32', size: [4, 3], chunks: [{ offsets: [0, 0], sizes: [2, 3] }] } }])));
     expect(e.code).toBe('INCONSISTENT');
     expect([e.file, e.key]).toEqual(['.metadata', 'w']);
     expect(line(e)).toBe('.metadata: tensor "w": chunks cover 6 of 12 elements; nothing holds the box at offsets (2, 0) with sizes (2, 3) (the checkpoint is partial)');
@@ -160,7 +152,7 @@ describe('readDcp refuses broken folders', () => {
 
   it('chunks that overlap or leave the shape, naming .metadata and the key', async () => {
     const { weight } = realItems();
-    const read = (chunks: Array<{ offsets: number[]; sizes: number[] }>) => failure(readDcp(checkpoint([{ key: 'w', bytes: weight, tensor: { dtype: 'float32', size: [4, 3], chunks } }])));
+    const read = (chunks: Array<{ offsets: number[]; sizes: number[] }>) => formatFailure(readDcp(checkpoint([{ key: 'w', bytes: weight, tensor: { dtype: 'float32', size: [4, 3], chunks } }])));
     const overlap = await read([{ offsets: [0, 0], sizes: [2, 3] }, { offsets: [1, 0], sizes: [3, 3] }]);
     expect([overlap.code, overlap.file, overlap.key]).toEqual(['INCONSISTENT', '.metadata', 'w']);
     expect(line(overlap)).toBe('.metadata: tensor "w": chunks at offsets (0, 0) (sizes (2, 3)) and (1, 0) (sizes (3, 3)) overlap');
@@ -172,7 +164,7 @@ describe('readDcp refuses broken folders', () => {
   it('a bytes item larger than MAX_BYTES_ITEM_BYTES (and one exactly at it)', async () => {
     const at = await readDcp(checkpoint([{ key: 'x', bytes: new Uint8Array(MAX_BYTES_ITEM_BYTES) }]));
     expect((at.entries[0] as ObjectEntry).pythonType).toBe('bytes');
-    const e = await failure(readDcp(checkpoint([{ key: 'x', bytes: new Uint8Array(MAX_BYTES_ITEM_BYTES + 1) }])));
+    const e = await formatFailure(readDcp(checkpoint([{ key: 'x', bytes: new Uint8Array(MAX_BYTES_ITEM_BYTES + 1) }])));
     expect(e.code).toBe('LIMIT');
     expect(line(e)).toBe(`__0_0.distcp: item for "x" is ${MAX_BYTES_ITEM_BYTES + 1} bytes, more than the ${MAX_BYTES_ITEM_BYTES}-byte limit for Python objects`);
   });
