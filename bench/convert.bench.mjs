@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `convert` speed and memory beside `cp -r` of the same folder and torch's own converters.
 // Prints a table (median wall time, MiB/s, ratio to cp, peak RSS); asserts nothing.
+// Two honest comparisons: `convert --no-sync` against `cp -r` (neither flushes its output to
+// disk), and `convert` (which fsyncs before its rename) against `cp -r && sync` as well as
+// `cp -r`: the "vs cp+sync" column, filled for the rows that sync.
 //
 // Inputs: Llama-shaped bf16 DCP checkpoints (4 ranks) from test/fixtures/gen/gen_bench.py, made in
 // the torch sandbox and cached in bench/.data/ (shared with inspect.bench.mjs):
@@ -81,8 +84,10 @@ for (const input of INPUTS) {
     // cp -r leaves its output in the page cache; convert fsyncs. This row prices durability.
     { what: 'cp -r && sync', cmd: 'sh', args: ['-c', 'cp -r "$0" "$1" && sync', dcp, out], runs: RUNS },
   ];
-  const sc = (what, extra) => contenders.push({ what, cmd: process.execPath, args: [CLI, 'convert', dcp, out, '--quiet', ...extra], runs: RUNS });
+  // `syncs`: the output is on disk when the command ends (compared with `cp -r && sync` too).
+  const sc = (what, extra) => contenders.push({ what, cmd: process.execPath, args: [CLI, 'convert', dcp, out, '--quiet', ...extra], runs: RUNS, syncs: !extra.includes('--no-sync') });
   sc('shardscope convert', []);
+  sc('shardscope convert --no-sync', ['--no-sync']);
   if (input.torch) {
     sc('shardscope convert --verify', ['--verify']);
     const config = path.join(DATA, 'bench-llama-config.json');
@@ -99,7 +104,8 @@ for (const input of INPUTS) {
   }
   const results = measureRounds(contenders, out);
   const base = results[0].wall;
-  contenders.forEach((c, k) => rows.push({ input: input.name, what: c.what, bytes, ...results[k], base: k === 0 ? undefined : base }));
+  const syncBase = results[1].wall;
+  contenders.forEach((c, k) => rows.push({ input: input.name, what: c.what, bytes, ...results[k], base: k === 0 ? undefined : base, syncBase: c.syncs ? syncBase : undefined }));
 }
 
 console.log(`\nconvert bench: ${RUNS} runs (torch ${TORCH_RUNS}), median wall, warm cache, ${process.platform} ${process.arch}, node ${process.version}`);
@@ -110,9 +116,11 @@ printTable(
     { title: 'wall s', width: 7, right: true, cell: (r) => r.wall.toFixed(2) },
     { title: 'MiB/s', width: 7, right: true, cell: (r) => (r.bytes / 2 ** 20 / r.wall).toFixed(0) },
     { title: 'vs cp', width: 6, right: true, cell: (r) => (r.base ? `${(r.wall / r.base).toFixed(2)}x` : '') },
+    { title: 'vs cp+sync', width: 10, right: true, cell: (r) => (r.syncBase ? `${(r.wall / r.syncBase).toFixed(2)}x` : '') },
     { title: 'peak RSS MiB', width: 12, right: true, cell: (r) => fixed(r.rss, 0, 'n/a') },
   ],
   rows,
   { keep: 2 },
 );
+console.log('vs cp: wall / `cp -r` wall. vs cp+sync: wall / `cp -r && sync` wall, for the convert rows that fsync their output (all but --no-sync).');
 for (const s of skipped) console.log(`skipped ${s}`);

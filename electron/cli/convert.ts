@@ -23,6 +23,8 @@ interface ConvertFlags {
   config?: string;
   verify?: boolean;
   force?: boolean;
+  /** false with --no-sync (commander's negatable option); true otherwise. */
+  sync?: boolean;
   threads?: string;
   progress?: string;
   quiet?: boolean;
@@ -54,6 +56,7 @@ export function registerConvert(program: Command, ctx: CliContext): void {
     .option('--verify', "read the output back and compare every tensor's sha256 with what was written")
     .option('--force', 'replace an existing DST, once the new output is complete')
     .option('--threads <n>', 'worker threads (default: min(4, cores))')
+    .option('--no-sync', 'skip flushing the output to disk before the rename: faster, and still atomic if the process dies, but a power loss can leave zero-filled files')
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['bar', 'json', 'none']).default('bar'))
     .option('--quiet', 'print nothing but errors')
     .action(async (src: string, dst: string, flags: ConvertFlags) => {
@@ -83,6 +86,7 @@ function toOptions(f: ConvertFlags): ConvertOptions {
     preset: f.preset !== undefined ? { name: f.preset, configPath: f.config ?? '' } : null,
     verify: f.verify === true,
     force: f.force === true,
+    sync: f.sync !== false,
     ...(threads !== undefined ? { threads } : {}),
   };
 }

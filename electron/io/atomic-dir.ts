@@ -1,6 +1,10 @@
 // An output folder that appears complete or not at all. Everything is written into a temporary
 // folder beside the destination, named `.shardscope-tmp-<name>-<pid>-<random>`, and renamed
-// into place once complete (rename within one filesystem is atomic). A cancelled or failed run
+// into place once complete (rename within one filesystem is atomic). Before the rename the
+// caller fsyncs the files and commit() the folder, and the parent after it, so that a power loss
+// leaves the old state or the whole new folder; without those flushes (convert --no-sync) the
+// rename is still atomic for other processes and if this one dies, but after a power loss the
+// renamed folder may hold zero-filled or missing data. A cancelled or failed run
 // removes its temp folder; a killed one leaves only that clearly named folder, which the next
 // run removes once the pid that made it is gone.
 //
@@ -109,8 +113,10 @@ export interface AtomicDir {
   /**
    * Syncs the temp folder, renames it to `dst` and syncs the parent. With `replace`, an existing
    * `dst` is swapped out and deleted; without it, an existing `dst` is an error (EEXIST).
+   * `sync: false` skips both fsyncs: the rename stays atomic for other processes and against a
+   * crash of this one, not against a power loss.
    */
-  commit(replace: boolean): Promise<void>;
+  commit(replace: boolean, opts?: { readonly sync?: boolean }): Promise<void>;
   /** Removes the temp folder (and parent folders this created). Safe to call twice. */
   discard(): Promise<void>;
 }
@@ -140,8 +146,9 @@ export async function createAtomicDir(dst: string): Promise<AtomicDir> {
   return {
     dst: abs,
     tmp,
-    async commit(replace: boolean): Promise<void> {
-      await fsyncPath(tmp);
+    async commit(replace: boolean, opts?: { readonly sync?: boolean }): Promise<void> {
+      const sync = opts?.sync !== false;
+      if (sync) await fsyncPath(tmp);
       if (await pathExists(abs)) {
         if (!replace) throw Object.assign(new Error(`${abs} already exists`), { code: 'EEXIST', path: abs });
         const old = path.join(parent, tempDirName('old', name));
@@ -153,13 +160,13 @@ export async function createAtomicDir(dst: string): Promise<AtomicDir> {
           throw e;
         }
         settled = true;
-        await fsyncPath(parent);
+        if (sync) await fsyncPath(parent);
         await rm(old, { recursive: true, force: true });
         return;
       }
       await rename(tmp, abs);
       settled = true;
-      await fsyncPath(parent);
+      if (sync) await fsyncPath(parent);
     },
     async discard(): Promise<void> {
       if (settled) return;

@@ -23,6 +23,13 @@ export interface ConvertOptions {
   readonly force?: boolean;
   /** Worker threads. Default min(4, cores). */
   readonly threads?: number;
+  /**
+   * Flush the output to disk (fsync every file and the folder) before it is renamed into place.
+   * Default true. False (`--no-sync`) skips the flushes: the rename is still atomic against a
+   * crash or kill of the process, but not against a power loss or kernel crash, after which the
+   * folder may hold zero-filled or missing data.
+   */
+  readonly sync?: boolean;
 }
 
 export type ConvertPhase = 'plan' | 'write' | 'sync' | 'verify' | 'commit';

@@ -1,7 +1,7 @@
 // `shardscope convert` as users run it: the summary, --quiet, --progress json, exit codes and
 // one-line errors.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { copyFixture, readBack, scratch } from './convert-support';
 import { runConvertCli } from './convert-support';
@@ -34,6 +34,21 @@ describe('shardscope convert', () => {
     expect(lines.slice(0, -1).every((l) => l.event === 'progress' && l.label === 'convert' && typeof l.done === 'number' && typeof l.total === 'number')).toBe(true);
     expect(new Set(lines.map((l) => l.phase))).toEqual(new Set(['plan', 'write', 'sync', 'verify', 'commit', undefined]));
     expect(lines.at(-1)).toMatchObject({ event: 'done', label: 'convert', tensors: 4, verified: true });
+  });
+
+  it('--no-sync writes the same bytes as the default, and has no sync phase', async () => {
+    const src = copyFixture('fsdp_train');
+    const synced = path.join(scratch(), 'synced');
+    const unsynced = path.join(scratch(), 'unsynced');
+    expect(await runConvertCli([src, synced, '--max-shard-size', '4KB', '--quiet'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    const r = await runConvertCli([src, unsynced, '--max-shard-size', '4KB', '--no-sync', '--progress', 'json']);
+    expect(r.code).toBe(0);
+    const phases = r.stderr.trim().split('\n').map((l) => (JSON.parse(l) as { phase?: string }).phase);
+    expect(new Set(phases)).toEqual(new Set(['plan', 'write', 'commit', undefined]));
+    const names = readdirSync(synced).sort();
+    expect(readdirSync(unsynced).sort()).toEqual(names);
+    expect(names.length).toBeGreaterThan(2);
+    for (const n of names) expect(readFileSync(path.join(unsynced, n)).equals(readFileSync(path.join(synced, n)))).toBe(true);
   });
 
   it('the preset with its config writes a folder transformers loads (config.json included)', async () => {

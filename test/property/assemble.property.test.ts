@@ -92,6 +92,31 @@ describe('readTensorBlocks', () => {
     );
   });
 
+  it('gives the same bytes without read-ahead, reading into a reused scratch buffer with stale bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, fc.integer({ min: 0, max: 700 }), async (c, scratchBytes) => {
+        const numel = c.shape.reduce((a, b) => a * b, 1);
+        const full = new Uint8Array(numel * c.itemsize).map((_, i) => (i * 89 + 3) & 0xff);
+        const files = new Map<string, Uint8Array>();
+        const chunks: Chunk[] = [];
+        boxes(c.shape, c.cuts).forEach((b, i) => {
+          const bytes = sliceBox(full, c.shape, b, c.itemsize);
+          files.set(`c${i}`, bytes);
+          chunks.push({ offsets: b.offsets, sizes: b.sizes, rank: i, source: { kind: 'raw', file: `c${i}`, offset: 0, length: bytes.length } });
+        });
+        const entry: TensorEntry = { kind: 'tensor', key: 't', path: ['t'], dtype: DT[c.itemsize]!, shape: c.shape, nbytes: full.length, chunks };
+        const scratch = new Uint8Array(scratchBytes).fill(0xee); // what a previous tensor left
+        const got: number[] = [];
+        const opts = { blockBytes: c.blockBytes, readAhead: false, scratch, ...(c.rows ? { rows: c.rows } : {}) };
+        for await (const block of readTensorBlocks(new MemoryFolder(files), entry, opts)) got.push(...block);
+        const rowBytes = full.length / c.shape[0]!;
+        const want = c.rows ? full.subarray(c.rows[0] * rowBytes, c.rows[1] * rowBytes) : full;
+        expect(Uint8Array.from(got)).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('reports a gap between chunks instead of returning zeros', async () => {
     const files = new Map([['a', new Uint8Array(8)]]);
     const entry: TensorEntry = {

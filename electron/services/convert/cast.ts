@@ -60,13 +60,23 @@ function e4m3ToF32Bits(b: number): number {
   return (sign | ((e + 120) << 23) | (m << 20)) >>> 0;
 }
 
-const F16_TO_F32 = new Uint32Array(65536);
-for (let h = 0; h < 65536; h++) F16_TO_F32[h] = f16ToF32Bits(h);
+/**
+ * float16 → float32 bits for all 65,536 values, built on first use: building it costs ~5 ms,
+ * which every convert worker (and the CLI) paid at start-up even when nothing is cast.
+ */
+let f16Table: Uint32Array | null = null;
+function f16ToF32Table(): Uint32Array {
+  if (f16Table === null) {
+    f16Table = new Uint32Array(65536);
+    for (let h = 0; h < 65536; h++) f16Table[h] = f16ToF32Bits(h);
+  }
+  return f16Table;
+}
 const E4M3_TO_F32 = new Uint32Array(256);
 const E5M2_TO_F32 = new Uint32Array(256);
 for (let b = 0; b < 256; b++) {
   E4M3_TO_F32[b] = e4m3ToF32Bits(b);
-  E5M2_TO_F32[b] = F16_TO_F32[b << 8]!; // e5m2 is float16's top byte
+  E5M2_TO_F32[b] = f16ToF32Bits(b << 8); // e5m2 is float16's top byte
 }
 
 // ---------- encoding from float32 bits ----------
@@ -203,7 +213,8 @@ function decodeInto(s: Uint8Array, from: DType, base: number, count: number, bit
       return; // `bits` is already a view of the source
     case 'float16': {
       const h = viewOf(Uint16Array, s, 2);
-      for (let i = 0; i < count; i++) bits[i] = F16_TO_F32[h[base + i]!]!;
+      const table = f16ToF32Table();
+      for (let i = 0; i < count; i++) bits[i] = table[h[base + i]!]!;
       return;
     }
     case 'bfloat16': {

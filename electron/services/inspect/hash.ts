@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CheckpointFolder } from '../../io/folder';
 import type { TensorEntry } from '../../../shared/model/checkpoint';
-import { readTensorBlocks } from '../tensor-data/assemble';
+import { readTensorBlocks, type TensorReadOptions } from '../tensor-data/assemble';
 
-/** sha256 (hex) of the full tensor's C-contiguous little-endian bytes, streamed. */
-export async function hashTensor(folder: CheckpointFolder, entry: TensorEntry, signal?: AbortSignal): Promise<string> {
+/** sha256 (hex) of the full tensor's C-contiguous little-endian bytes, streamed (`read`: how, see readTensorBlocks). */
+export async function hashTensor(folder: CheckpointFolder, entry: TensorEntry, signal?: AbortSignal, read: Omit<TensorReadOptions, 'signal' | 'rows'> = {}): Promise<string> {
   const h = createHash('sha256');
-  for await (const block of readTensorBlocks(folder, entry, signal ? { signal } : {})) h.update(block);
+  for await (const block of readTensorBlocks(folder, entry, { ...read, ...(signal ? { signal } : {}) })) h.update(block);
   return h.digest('hex');
 }

@@ -1,15 +1,17 @@
 // Exit codes of `shardscope convert` by error code: a failed verification is 1, the rest 2.
 import { describe, expect, it, vi } from 'vitest';
 import { Writable } from 'node:stream';
+import { Command } from 'commander';
 import { FormatError } from '../../../shared/errors';
 
-const failWith = vi.hoisted(() => ({ error: null as unknown }));
+const failWith = vi.hoisted(() => ({ error: null as unknown, options: null as unknown }));
 vi.mock('../../../electron/services/convert/convert-checkpoint', () => ({
-  convertCheckpoint: async () => {
+  convertCheckpoint: async (_src: string, _dst: string, options: unknown) => {
+    failWith.options = options;
     throw failWith.error;
   },
 }));
-const { runConvert } = await import('../../../electron/cli/convert');
+const { registerConvert, runConvert } = await import('../../../electron/cli/convert');
 
 async function run(error: unknown): Promise<{ code: number; stderr: string }> {
   failWith.error = error;
@@ -34,5 +36,19 @@ describe('convert exit codes', () => {
   it('an unexpected exception is one line too, not a stack trace', async () => {
     const r = await run(new Error('boom'));
     expect(r).toEqual({ code: 2, stderr: 'shardscope: boom\n' });
+  });
+});
+
+describe('convert flags', () => {
+  it('--no-sync turns the flushes off; without it convert syncs', async () => {
+    for (const [flags, sync] of [[[], true], [['--no-sync'], false]] as const) {
+      failWith.error = new FormatError('CANCELLED', 'stop here');
+      failWith.options = null;
+      const program = new Command().exitOverride();
+      const sink = new Writable({ write: (_c, _e, cb) => cb() });
+      registerConvert(program, { stdout: sink, stderr: sink, exitCode: 0 });
+      await program.parseAsync(['convert', 'a', 'b', ...flags], { from: 'user' });
+      expect(failWith.options).toMatchObject({ sync });
+    }
   });
 });

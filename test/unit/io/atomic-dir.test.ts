@@ -29,6 +29,18 @@ describe('atomic output folder', () => {
     expect(readdirSync(root)).toEqual(['out']);
   });
 
+  it('commits the same way without syncing (--no-sync), replacing too', async () => {
+    const root = scratch();
+    const dst = path.join(root, 'out');
+    for (const [replace, text] of [[false, 'first'], [true, 'second']] as const) {
+      const a = await createAtomicDir(dst);
+      writeFileSync(path.join(a.tmp, 'f'), text);
+      await a.commit(replace, { sync: false });
+      expect(readFileSync(path.join(dst, 'f'), 'utf8')).toBe(text);
+      expect(readdirSync(root)).toEqual(['out']);
+    }
+  });
+
   it('discard leaves nothing, including parent folders it created', async () => {
     const root = scratch();
     const a = await createAtomicDir(path.join(root, 'new', 'deeper', 'out'));
