@@ -19,6 +19,7 @@ import { MemoryFolder } from '../../electron/io/memory-folder';
 import { MemorySource } from '../../electron/io/memory-source';
 import { isFormatError } from '../../shared/errors';
 import { fixtureDir } from '../support/fixtures';
+import { mutate, mutations } from '../support/mutate';
 
 const RUNS = 200;
 const DCP_CASES = ['tp', 'uneven', 'bytes_objects', 'zstd', 'dtypes', 'hsdp'];
@@ -26,68 +27,6 @@ const DCP_CASES = ['tp', 'uneven', 'bytes_objects', 'zstd', 'dtypes', 'hsdp'];
 function files(c: string): Map<string, Uint8Array> {
   const dir = fixtureDir(c);
   return new Map(readdirSync(dir).filter((n) => !n.startsWith('sharded')).map((n) => [n, new Uint8Array(readFileSync(path.join(dir, n)))]));
-}
-
-/** One structural mutation of a byte string. */
-type Mutation =
-  | { kind: 'flip'; at: number; bit: number }
-  | { kind: 'set'; at: number; value: number }
-  | { kind: 'cut'; at: number }
-  | { kind: 'dup'; at: number; len: number }
-  | { kind: 'drop'; at: number; len: number }
-  | { kind: 'max'; at: number; len: number };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('dup' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 64 }) }),
-  fc.record({ kind: fc.constant('drop' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 16 }) }),
-  // 0xFF runs turn lengths, counts and offsets into huge values.
-  fc.record({ kind: fc.constant('max' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 8 }) }),
-);
-
-function mutate(b: Uint8Array, muts: readonly Mutation[]): Uint8Array {
-  let out = b;
-  for (const m of muts) {
-    if (out.length === 0) break;
-    const at = m.at % out.length;
-    switch (m.kind) {
-      case 'flip':
-        out = out.slice();
-        out[at] = (out[at] as number) ^ (1 << m.bit);
-        break;
-      case 'set':
-        out = out.slice();
-        out[at] = m.value;
-        break;
-      case 'cut':
-        out = out.slice(0, at);
-        break;
-      case 'dup': {
-        const piece = out.slice(at, at + m.len);
-        const next = new Uint8Array(out.length + piece.length);
-        next.set(out.subarray(0, at + piece.length));
-        next.set(piece, at + piece.length);
-        next.set(out.subarray(at + piece.length), at + 2 * piece.length);
-        out = next;
-        break;
-      }
-      case 'drop': {
-        const end = Math.min(out.length, at + m.len);
-        const next = new Uint8Array(out.length - (end - at));
-        next.set(out.subarray(0, at));
-        next.set(out.subarray(end), at);
-        out = next;
-        break;
-      }
-      case 'max':
-        out = out.slice();
-        out.fill(0xff, at, at + m.len);
-        break;
-    }
-  }
-  return out;
 }
 
 /** Runs `f`; anything thrown must be a FormatError (a typed error), never anything else. */
@@ -98,8 +37,6 @@ async function valueOrTypedError(f: () => Promise<unknown> | unknown): Promise<v
     if (!isFormatError(e)) throw new Error(`not a typed error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
 }
-
-const mutations = fc.array(mutation, { minLength: 1, maxLength: 4 });
 
 describe('mutated inputs give a value or a typed error, nothing else', () => {
   for (const c of DCP_CASES) {
@@ -131,7 +68,7 @@ describe('mutated inputs give a value or a typed error, nothing else', () => {
 
   it('tp: single mutated items (torch.save zips) through TorchZip and the tensor unpickler', async () => {
     const md = parseDcpMetadata(files('tp').get('.metadata')!);
-    const items = [...md.storage.values()].map((s) => files('tp').get(s.relativePath)!.slice(s.offset, s.offset + s.length));
+    const items = [...md.storage.values()].map((s) => files('tp').get(s.file)!.slice(s.offset, s.offset + s.length));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...items), mutations, async (item, muts) =>
         valueOrTypedError(async () => {
@@ -147,7 +84,7 @@ describe('mutated inputs give a value or a typed error, nothing else', () => {
   it('zstd: single mutated compressed items through decompressZstd', async () => {
     const base = files('zstd');
     const md = parseDcpMetadata(base.get('.metadata')!);
-    const items = [...md.storage.values()].map((s) => base.get(s.relativePath)!.slice(s.offset, s.offset + s.length));
+    const items = [...md.storage.values()].map((s) => base.get(s.file)!.slice(s.offset, s.offset + s.length));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...items), mutations, async (item, muts) => {
         const bytes = mutate(item, muts);

@@ -97,7 +97,7 @@ describe('torch zip properties', () => {
   it('mutated zstd items through decompressZstd', async () => {
     const md = caseMetadata('zstd');
     const files = readCase('zstd');
-    const frames = [...md.storage.values()].slice(0, 6).map((s) => (files.get(s.relativePath) as Uint8Array).slice(s.offset, s.offset + s.length));
+    const frames = [...md.storage.values()].slice(0, 6).map((s) => (files.get(s.file) as Uint8Array).slice(s.offset, s.offset + s.length));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...frames).chain(mutate), (b) => onlyFormatErrors(async () => decompressZstd(b, 256 * 1024))),
       { numRuns: 400 },

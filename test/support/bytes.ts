@@ -107,6 +107,12 @@ export interface PickleOptions {
   readonly protocol?: 2 | 3 | 4 | 5;
   /** Wrap the body in one FRAME (protocol ≥ 4), as CPython does. Default true. */
   readonly frame?: boolean;
+  /**
+   * Memoize containers, call results and instances too, and write short tuples as TUPLE1–3 and
+   * one-item lists and dicts with APPEND / SETITEM, as CPython's pickler does (protocol ≥ 4).
+   * Default false: only globals and strings are memoized.
+   */
+  readonly cpython?: boolean;
 }
 
 /** Two's-complement little-endian bytes of a Python int (pickle's encode_long). */
@@ -146,7 +152,15 @@ class PickleOut {
   private readonly globals = new Map<string, number>();
   private readonly strings = new Map<string, number>();
   private memoNext = 0;
-  constructor(private readonly protocol: number) {}
+  constructor(
+    private readonly protocol: number,
+    private readonly cpython = false,
+  ) {}
+
+  /** MEMOIZE after a container or a call result, in CPython mode. */
+  private memoizeValue(): void {
+    if (this.cpython) this.put();
+  }
 
   push(...b: ArrayLike<number>[]): void {
     for (const part of b) this.out.push(part);
@@ -194,18 +208,36 @@ class PickleOut {
       }
       case 'tuple':
         if (v.items.length === 0) return this.push([OPS.EMPTY_TUPLE]);
+        if (this.cpython && v.items.length <= 3) {
+          v.items.forEach((x) => this.value(x));
+          this.push([[OPS.TUPLE1, OPS.TUPLE2, 0x87][v.items.length - 1] as number]);
+          return this.memoizeValue();
+        }
         this.push([OPS.MARK]);
         v.items.forEach((x) => this.value(x));
-        return this.push([OPS.TUPLE]);
+        this.push([OPS.TUPLE]);
+        return this.memoizeValue();
       case 'list':
         this.push([OPS.EMPTY_LIST]);
+        this.memoizeValue();
         if (v.items.length === 0) return;
+        if (this.cpython && v.items.length === 1) {
+          this.value(v.items[0] as Py);
+          return this.push([OPS.APPEND]);
+        }
         this.push([OPS.MARK]);
         v.items.forEach((x) => this.value(x));
         return this.push([OPS.APPENDS]);
       case 'dict':
         this.push([OPS.EMPTY_DICT]);
+        this.memoizeValue();
         if (v.entries.length === 0) return;
+        if (this.cpython && v.entries.length === 1) {
+          const [k, x] = v.entries[0] as readonly [Py, Py];
+          this.value(k);
+          this.value(x);
+          return this.push([OPS.SETITEM]);
+        }
         this.push([OPS.MARK]);
         for (const [k, x] of v.entries) {
           this.value(k);
@@ -217,10 +249,12 @@ class PickleOut {
       case 'reduce':
         this.value(v.fn);
         this.value(py.tuple(...v.args));
-        return this.push([OPS.REDUCE]);
+        this.push([OPS.REDUCE]);
+        return this.memoizeValue();
       case 'obj':
         this.value(v.cls);
         this.push([OPS.EMPTY_TUPLE, OPS.NEWOBJ]);
+        this.memoizeValue();
         if (v.state === undefined) return;
         this.value(v.state);
         return this.push([OPS.BUILD]);
@@ -251,7 +285,7 @@ class PickleOut {
 /** Pickles `value` (PROTO, optional FRAME, value, STOP). */
 export function pickle(value: Py, opts: PickleOptions = {}): Uint8Array {
   const protocol = opts.protocol ?? 4;
-  const body = new PickleOut(protocol);
+  const body = new PickleOut(protocol, opts.cpython === true && protocol >= 4);
   body.value(value);
   body.push([OPS.STOP]);
   const bodyBytes = body.out.bytes();

@@ -22,7 +22,10 @@ export type DcpMetaSpec =
   | { readonly kind: 'bytes'; readonly key: string };
 
 /** A `.metadata` pickle laid out as torch writes it (formats.md 2.2), protocol 4 with one FRAME. */
-export function dcpMetadata(entries: ReadonlyArray<{ meta: DcpMetaSpec; storage: readonly DcpStorageSpec[]; path?: ReadonlyArray<string | number> }>): Uint8Array {
+export function dcpMetadata(
+  entries: ReadonlyArray<{ meta: DcpMetaSpec; storage: readonly DcpStorageSpec[]; path?: ReadonlyArray<string | number> }>,
+  opts: { readonly cpython?: boolean } = {},
+): Uint8Array {
   const stateDict = entries.map(({ meta }): [Py, Py] => {
     if (meta.kind === 'bytes') return [meta.key, py.obj(py.global(MD, 'BytesStorageMetadata'))];
     const props = py.obj(
@@ -47,7 +50,7 @@ export function dcpMetadata(entries: ReadonlyArray<{ meta: DcpMetaSpec; storage:
       py.global(MD, 'Metadata'),
       py.dict(['state_dict_metadata', py.dict(...stateDict)], ['planner_data', py.dict(...planner)], ['storage_data', py.dict(...storage)], ['storage_meta', null], ['version', '1.0.0']),
     ),
-    { protocol: 4 },
+    { protocol: 4, cpython: opts.cpython === true },
   );
 }
 

@@ -156,12 +156,12 @@ export const STORAGE_INFO: GlobalHandler = {
     const length = values[2];
     if (typeof relativePath !== 'string' || typeof offset !== 'number' || offset < 0 || typeof length !== 'number' || length < 0) return undefined;
     if (withTd && values[3] !== null) return undefined;
-    return { relativePath, offset, length, transforms: withTd ? TRANSFORMS_NONE : TRANSFORMS_ABSENT } satisfies DcpStorageInfo;
+    return { kind: 'torch-item', file: relativePath, offset, length, transforms: withTd ? TRANSFORMS_NONE : TRANSFORMS_ABSENT } satisfies DcpStorageInfo;
   },
   unfold: (f) => {
     const r = f as DcpStorageInfo;
     const layout = r.transforms === TRANSFORMS_NONE ? INFO_LAYOUT_TD : INFO_LAYOUT;
-    return dictOf(layout, (k) => (k === 'relative_path' ? r.relativePath : k === 'offset' ? r.offset : k === 'length' ? r.length : null));
+    return dictOf(layout, (k) => (k === 'relative_path' ? r.file : k === 'offset' ? r.offset : k === 'length' ? r.length : null));
   },
 };
 

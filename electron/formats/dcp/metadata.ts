@@ -8,7 +8,7 @@
 // fold are read field by field with the same checks, so both give the same result or error.
 
 import { FormatError } from '../../../shared/errors';
-import type { Diagnostic, PathElement } from '../../../shared/model/checkpoint';
+import type { ChunkSource, Diagnostic, PathElement } from '../../../shared/model/checkpoint';
 import type { DType } from '../../../shared/model/dtype';
 import { unpickle } from '../pickle/machine';
 import type { PickleLimits } from '../pickle/limits';
@@ -17,7 +17,8 @@ import { pythonTypeName } from '../pickle/repr';
 import { METADATA_ALLOW_LIST, TORCH_DTYPES } from './metadata-globals';
 import { MAX_CHUNKS_PER_TENSOR, MAX_TENSOR_DIMS } from './limits';
 import { chunkRecord, indexRecord, storageInfoRecord, tensorRecord } from './metadata-records';
-import { StorageIndex, storageKey } from './storage-index';
+import { duplicateDiagnostic, StorageIndex, storageKey } from './storage-index';
+import { readTorchMetadata } from './metadata-fast';
 
 export { StorageIndex, storageKey };
 
@@ -39,13 +40,12 @@ export type DcpStorageMeta =
     }
   | { readonly kind: 'bytes' };
 
-export interface DcpStorageInfo {
-  readonly relativePath: string;
-  readonly offset: number;
-  readonly length: number;
-  /** `transform_descriptors`, [] when absent. */
-  readonly transforms: readonly string[];
-}
+/**
+ * A storage_data entry (`_StorageInfo`): `file` is its relative_path, `transforms` its
+ * transform_descriptors ([] when absent). Shaped as the chunk source it becomes, so that the
+ * reader hands the same object to the model (400k of them in a 100k-key checkpoint).
+ */
+export type DcpStorageInfo = Extract<ChunkSource, { readonly kind: 'torch-item' }>;
 
 export interface DcpStorageMetaInfo {
   readonly checkpointId: string | null;
@@ -203,7 +203,7 @@ function transformList(td: PyValue | undefined, fqn: string): readonly string[] 
 }
 
 function duplicate(diagnostics: Diagnostic[], fqn: string, offsets: readonly number[] | null): void {
-  diagnostics.push({ severity: 'warning', message: `storage_data lists "${fqn}" at offsets (${offsets?.join(', ') ?? ''}) twice; using the first`, file: METADATA_FILE, key: fqn });
+  diagnostics.push(duplicateDiagnostic(fqn, offsets));
 }
 
 function parseStorage(v: PyValue | undefined, stateKeys: readonly string[], diagnostics: Diagnostic[]): StorageIndex {
@@ -242,7 +242,8 @@ function parseStorage(v: PyValue | undefined, stateKeys: readonly string[], diag
       continue;
     }
     out.add(fqn, offsets, {
-      relativePath,
+      kind: 'torch-item',
+      file: relativePath,
       offset: nonNegativeInt(info.field('offset'), 'offset', fqn),
       length: nonNegativeInt(info.field('length'), 'length', fqn),
       transforms,
@@ -300,10 +301,18 @@ function parseStorageMeta(v: PyValue | undefined): DcpStorageMetaInfo | null {
   };
 }
 
-export function parseDcpMetadata(bytes: Uint8Array, limits?: Partial<PickleLimits>): DcpMetadata {
+/**
+ * Reads `.metadata`: first with the direct reader for torch's layout (metadata-fast.ts), else with
+ * the pickle machine. `fastPaths: false` takes the machine, opcode by opcode (tests compare them).
+ */
+export function parseDcpMetadata(bytes: Uint8Array, limits?: Partial<PickleLimits>, opts: { readonly fastPaths?: boolean } = {}): DcpMetadata {
+  if (opts.fastPaths !== false) {
+    const fast = readTorchMetadata(bytes, limits);
+    if (fast !== undefined) return fast;
+  }
   let result;
   try {
-    result = unpickle(bytes, { resolvers: METADATA_ALLOW_LIST, ...(limits === undefined ? {} : { limits }) });
+    result = unpickle(bytes, { resolvers: METADATA_ALLOW_LIST, ...(limits === undefined ? {} : { limits }), ...(opts.fastPaths === undefined ? {} : { fastPaths: opts.fastPaths }) });
   } catch (e) {
     if (e instanceof FormatError) throw e.inFile(METADATA_FILE);
     throw e;

@@ -19,7 +19,6 @@ import { readObjectItem } from './objects';
 import { checkTiling } from './tiling';
 import { parseTransforms } from './transforms';
 
-type TorchItem = Extract<Chunk['source'], { kind: 'torch-item' }>;
 
 interface ReadState {
   readonly folder: CheckpointFolder;
@@ -31,8 +30,14 @@ interface ReadState {
   usedCount: number;
   /** file → item ranges, to check items tile their files. */
   readonly ranges: Map<string, FileRanges>;
-  /** Storage file names already checked (assertBareFileName, present), with their rank. */
-  readonly checkedFiles: Map<string, { readonly size: number; readonly rank: number | null }>;
+  /** Storage file names already checked (assertBareFileName, present), with their rank and item ranges. */
+  readonly checkedFiles: Map<string, CheckedFile>;
+}
+
+interface CheckedFile {
+  readonly size: number;
+  readonly rank: number | null;
+  readonly ranges: FileRanges;
 }
 
 /** Item [start, end) ranges of one file, in the order items were met. */
@@ -75,9 +80,9 @@ function safeStoragePath(file: string, key: string): void {
   }
 }
 
-/** Validates one storage_data entry against the folder and returns it as a chunk source. */
-function itemSource(st: ReadState, key: string, info: DcpStorageInfo): TorchItem {
-  const file = info.relativePath;
+/** Validates one storage_data entry against the folder: the file it is in. */
+function checkItem(st: ReadState, key: string, info: DcpStorageInfo): CheckedFile {
+  const file = info.file;
   let checked = st.checkedFiles.get(file);
   if (checked === undefined) {
     safeStoragePath(file, key);
@@ -85,7 +90,9 @@ function itemSource(st: ReadState, key: string, info: DcpStorageInfo): TorchItem
     if (size === undefined) {
       throw new FormatError('NOT_FOUND', `${file} is missing from the checkpoint folder; .metadata stores "${key}" in it`, { file, key });
     }
-    checked = { size, rank: parseDistcpName(file)?.rank ?? null };
+    const ranges = { starts: [], ends: [] };
+    st.ranges.set(file, ranges);
+    checked = { size, rank: parseDistcpName(file)?.rank ?? null, ranges };
     st.checkedFiles.set(file, checked);
   }
   const end = info.offset + info.length;
@@ -93,11 +100,9 @@ function itemSource(st: ReadState, key: string, info: DcpStorageInfo): TorchItem
     throw new FormatError('TRUNCATED', `${file}: item for "${key}" at byte ${info.offset} ends at byte ${end} but the file has ${checked.size} bytes`, { file, key, offset: info.offset });
   }
   if (info.transforms.length > 0) parseTransforms(info.transforms, { file, key, offset: info.offset });
-  let list = st.ranges.get(file);
-  if (list === undefined) st.ranges.set(file, (list = { starts: [], ends: [] }));
-  list.starts.push(info.offset);
-  list.ends.push(end);
-  return { kind: 'torch-item', file, offset: info.offset, length: info.length, transforms: info.transforms };
+  checked.ranges.starts.push(info.offset);
+  checked.ranges.ends.push(end);
+  return checked;
 }
 
 /** `position`: the key's place in the state_dict, where its storage entries are filed. */
@@ -114,8 +119,8 @@ function tensorEntry(st: ReadState, key: string, position: number, path: readonl
     if (n < 0) {
       throw new FormatError('INCONSISTENT', `tensor "${key}": .metadata has no storage entry for the chunk at offsets (${c.offsets.join(', ')})`, { file: METADATA_FILE, key });
     }
-    const source = itemSource(st, key, useStorage(st, n));
-    chunks[i] = { offsets: c.offsets, sizes: c.sizes, source, rank: st.checkedFiles.get(source.file)?.rank ?? null };
+    const source = useStorage(st, n); // a storage entry is already shaped as the chunk source
+    chunks[i] = { offsets: c.offsets, sizes: c.sizes, source, rank: checkItem(st, key, source).rank };
   }
   let tiling;
   try {
@@ -145,7 +150,9 @@ async function objectEntry(st: ReadState, key: string, path: readonly PathElemen
   if (n < 0) {
     throw new FormatError('INCONSISTENT', `object "${key}": .metadata has no storage entry for it`, { file: METADATA_FILE, key });
   }
-  const read = await readObjectItem(st.folder, itemSource(st, key, useStorage(st, n)), key, path);
+  const source = useStorage(st, n);
+  checkItem(st, key, source);
+  const read = await readObjectItem(st.folder, source, key, path);
   st.diagnostics.push(...read.diagnostics);
   return read.entry;
 }
@@ -210,8 +217,18 @@ export async function readDcp(folder: CheckpointFolder): Promise<CheckpointModel
   const tally = { duplicates: 0, dupKeys: [] as string[] };
   let flatKeys = 0;
   let position = 0;
+  // planner_data lists the keys in state_dict's order: take them in step, looking one up only
+  // when the orders part.
+  const planner = md.plannerData?.entries();
+  let next = planner?.next();
   for (const [key, meta] of md.stateDict) {
-    const planned = md.plannerData?.get(key);
+    let planned: readonly PathElement[] | undefined;
+    if (next !== undefined && !next.done && next.value[0] === key) {
+      planned = next.value[1];
+      next = planner?.next();
+    } else {
+      planned = md.plannerData?.get(key);
+    }
     if (planned === undefined) flatKeys++;
     const path = planned ?? [key];
     entries.push(meta.kind === 'tensor' ? tensorEntry(st, key, position, path, meta, tally) : await objectEntry(st, key, path));

@@ -6,6 +6,7 @@
 // state_dict order) before a map; readers then look chunks up by position. Entries are numbered
 // in file order, so callers can mark them used in an array.
 
+import type { Diagnostic } from '../../../shared/model/checkpoint';
 import type { DcpStorageInfo } from './metadata';
 
 /** Entries per group past which lookups go through a map of offsets (instead of a scan). */
@@ -90,7 +91,11 @@ export class StorageIndex {
 
   /** Adds an entry; false (and nothing added) when (fqn, offsets) is already there. */
   add(fqn: string, offsets: readonly number[] | null, info: DcpStorageInfo): boolean {
-    const p = this.positionOf(fqn);
+    return this.addAt(this.positionOf(fqn), fqn, offsets, info);
+  }
+
+  /** add() for a caller that knows positionOf(fqn) already (`p`). */
+  addAt(p: number, fqn: string, offsets: readonly number[] | null, info: DcpStorageInfo): boolean {
     const group = p >= 0 ? this.byPosition[p] : this.byOtherFqn.get(fqn);
     if (this.groupIn(group, offsets) >= 0) return false;
     const n = this.infos.length;
@@ -118,4 +123,9 @@ export class StorageIndex {
     for (let i = 0; i < this.infos.length; i++) out.set(storageKey(this.fqns[i] as string, this.offsets[i] as readonly number[] | null), this.infos[i] as DcpStorageInfo);
     return out;
   }
+}
+
+/** The warning for a storage_data entry listed twice (the first is used). */
+export function duplicateDiagnostic(fqn: string, offsets: readonly number[] | null): Diagnostic {
+  return { severity: 'warning', message: `storage_data lists "${fqn}" at offsets (${offsets?.join(', ') ?? ''}) twice; using the first`, file: '.metadata', key: fqn };
 }

@@ -22,8 +22,8 @@ export interface Box {
 }
 
 export interface TilingResult<T extends Box> {
-  /** The chunks with identical boxes collapsed (first one kept), in their original order. */
-  readonly chunks: T[];
+  /** The chunks with identical boxes collapsed (first one kept), in their original order: the array passed in when none are. */
+  readonly chunks: readonly T[];
   readonly duplicates: number;
   /** True when the overlap test was cut short by MAX_TILING_PAIRS. */
   readonly overlapCheckSkipped: boolean;
@@ -41,7 +41,7 @@ const QUICK_TILING_MAX_CHUNKS = 32;
 export function checkTiling<T extends Box>(key: string, shape: readonly number[], chunks: readonly T[]): TilingResult<T> {
   const n = chunks.length;
   if (n <= QUICK_TILING_MAX_CHUNKS && (n * (n - 1)) / 2 <= MAX_TILING_PAIRS && tilesExactly(shape, chunks)) {
-    return { chunks: [...chunks], duplicates: 0, overlapCheckSkipped: false };
+    return { chunks, duplicates: 0, overlapCheckSkipped: false };
   }
   const seen = new Set<string>();
   const unique: T[] = [];

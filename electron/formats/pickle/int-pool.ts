@@ -12,19 +12,35 @@ const MAX_POOLED_LENGTH = 8;
  */
 const MAX_POOLED = 1 << 16;
 
-function hash(items: readonly number[]): number {
-  let h = items.length;
-  for (let i = 0; i < items.length; i++) h = Math.imul(h ^ (items[i] as number), 0x9e3779b1) ^ (h >>> 15);
+function hash(items: readonly number[], n = items.length): number {
+  let h = n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ (items[i] as number), 0x9e3779b1) ^ (h >>> 15);
   return h;
 }
 
-function same(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** a equals the first n items of b. */
+function same(a: readonly number[], b: readonly number[], n = b.length): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 export class IntPool {
+  /** share() of the first n items of `scratch`, copying them only when no equal sequence is kept. */
+  shareFrom(scratch: readonly number[], n: number): readonly number[] {
+    if (n <= MAX_POOLED_LENGTH) {
+      const hit = this.byHash.get(hash(scratch, n));
+      if (hit !== undefined) {
+        if (!Array.isArray(hit[0])) {
+          if (same(hit as readonly number[], scratch, n)) return hit as readonly number[];
+        } else {
+          for (const s of hit as Array<readonly number[]>) if (same(s, scratch, n)) return s;
+        }
+      }
+    }
+    return this.share(scratch.slice(0, n));
+  }
+
   private readonly byHash = new Map<number, readonly number[] | Array<readonly number[]>>();
   private count = 0;
 

@@ -53,10 +53,10 @@ export function* fixtureItems(cases: readonly string[] = dcpCases()): Generator<
     const files = readCase(c);
     for (const [key, info] of md.storage) {
       const fqn = (JSON.parse(key) as [string])[0];
-      const file = files.get(info.relativePath) as Uint8Array;
+      const file = files.get(info.file) as Uint8Array;
       const raw = file.subarray(info.offset, info.offset + info.length);
       const zip = info.transforms.length > 0 ? decompressZstd(raw, 64 * 1024 * 1024) : raw;
-      yield { case: c, fqn, file: info.relativePath, offset: info.offset, length: info.length, transforms: info.transforms, zip };
+      yield { case: c, fqn, file: info.file, offset: info.offset, length: info.length, transforms: info.transforms, zip };
     }
   }
 }

@@ -62,7 +62,7 @@ describe('DCP dataclass records', () => {
 
   it('storage records are the DcpStorageInfo values, equal to plain ones', () => {
     const md = parseDcpMetadata(metadata(false));
-    expect([...md.storage.values()][0]).toEqual({ relativePath: '__0_0.distcp', offset: 100, length: 100, transforms: [] });
+    expect([...md.storage.values()][0]).toEqual({ kind: 'torch-item', file: '__0_0.distcp', offset: 100, length: 100, transforms: [] });
     expect(md.stateDict.get('a')).toEqual({ kind: 'tensor', dtype: 'float32', dtypeName: 'float32', size: [4, 3], chunks: [{ offsets: [0, 0], sizes: [2, 3] }, { offsets: [2, 0], sizes: [2, 3] }] });
   });
 });

@@ -41,7 +41,7 @@ describe('parseDcpMetadata on fixtures', () => {
 
   it('keys bytes items by fqn alone', () => {
     const md = caseMetadata('bytes_objects');
-    expect(md.storage.get(storageKey('evil', null))).toEqual({ relativePath: '__0_0.distcp', offset: 11349, length: 1325, transforms: [] });
+    expect(md.storage.get(storageKey('evil', null))).toEqual({ kind: 'torch-item', file: '__0_0.distcp', offset: 11349, length: 1325, transforms: [] });
   });
 });
 
@@ -52,7 +52,7 @@ function bytesObjectsEntries(): MdEntry[] {
     if (meta.kind === 'bytes') {
       const s = md.storage.get(storageKey(key, null));
       if (s === undefined) throw new Error(key);
-      return { kind: 'bytes', key, file: s.relativePath, offset: s.offset, length: s.length };
+      return { kind: 'bytes', key, file: s.file, offset: s.offset, length: s.length };
     }
     return {
       kind: 'tensor',
@@ -62,7 +62,7 @@ function bytesObjectsEntries(): MdEntry[] {
       chunks: meta.chunks.map((c) => {
         const s = md.storage.get(storageKey(key, c.offsets));
         if (s === undefined) throw new Error(key);
-        return { offsets: [...c.offsets], sizes: [...c.sizes], file: s.relativePath, offset: s.offset, length: s.length };
+        return { offsets: [...c.offsets], sizes: [...c.sizes], file: s.file, offset: s.offset, length: s.length };
       }),
     };
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StorageIndex, storageKey } from '../../../../electron/formats/dcp/storage-index';
 
-const info = (offset: number) => ({ relativePath: '__0_0.distcp', offset, length: 1, transforms: [] as string[] });
+const info = (offset: number) => ({ kind: 'torch-item' as const, file: '__0_0.distcp', offset, length: 1, transforms: [] as string[] });
 
 describe('StorageIndex', () => {
   it('files entries by state_dict position in any order, and finds them by fqn or position', () => {

@@ -1,0 +1,1131 @@
+// A direct reader for the `.metadata` pickle as CPython's pickler writes it for torch's DCP
+// dataclasses (protocol 4/5: STACK_GLOBAL, MEMOIZE, FRAME), straight into DcpMetadata.
+//
+// Why not only the pickle machine: a 100k-key checkpoint's `.metadata` is 75 MB and 31M opcodes,
+// with two dataclass instances per chunk (400k chunks). The machine builds each as Python would
+// (an instance, its state dict, Size tuples, argument tuples, memo entries) and metadata.ts then
+// reads them into records: most of the time went into building and collecting objects that are
+// thrown away. This reader knows what each field holds and reads it into the final record, so
+// per chunk it makes the chunk box and the storage entry and nothing else.
+//
+// It accepts only what it fully understands: every global must be on the same allow-list
+// (metadata-globals.ts) and be one it expects at that place; a memo fetch must name a value it
+// kept; anything else (an older protocol, an unknown field, an odd value, a limit within reach)
+// makes it decline, and parseDcpMetadata runs the pickle machine instead, with its own checks
+// and messages. So it never decides what is an error: it returns the same DcpMetadata the
+// machine path does, or nothing (test/property/metadata-fast.test.ts compares the two).
+
+import type { Diagnostic, PathElement } from '../../../shared/model/checkpoint';
+import { DEFAULT_PICKLE_LIMITS, MAX_PICKLE_GLOBAL_NAME_BYTES, type PickleLimits } from '../pickle/limits';
+import { DATACLASS, resolveGlobal } from '../pickle/globals';
+import { decodeUtf8 } from '../pickle/operands';
+import { IntPool } from '../pickle/int-pool';
+import { AllowedGlobal, type GlobalHandler } from '../pickle/values';
+import { MAX_CHUNKS_PER_TENSOR, MAX_TENSOR_DIMS } from './limits';
+import { DTYPE_GLOBAL, METADATA_ALLOW_LIST, TORCH_DTYPES, TORCH_SIZE } from './metadata-globals';
+import { CHUNK_STORAGE, METADATA_INDEX, STORAGE_INFO, TENSOR_STORAGE, TRANSFORMS_ABSENT } from './metadata-records';
+import type { DcpChunkMeta, DcpMetadata, DcpStorageInfo, DcpStorageMeta, DcpStorageMetaInfo } from './metadata';
+import { duplicateDiagnostic, StorageIndex } from './storage-index';
+
+/** Thrown to decline; caught in readTorchMetadata only. */
+class Decline {}
+const DECLINE = new Decline();
+function decline(): never {
+  throw DECLINE;
+}
+
+/** CPython's pickler batches SETITEMS / APPENDS by this many items (Lib/pickle.py _BATCHSIZE). */
+const BATCH = 1000;
+/** Stack and MARK use of the deepest construction read here, with room to spare. */
+const MIN_STACK_DEPTH = 4 * BATCH;
+const MIN_MARK_DEPTH = 16;
+/** Object and memo counts are upper bounds of the machine's; decline this close to its limits. */
+const LIMIT_MARGIN = 1024;
+
+// Opcodes (CPython Lib/pickle.py).
+const MARK = 0x28;
+const EMPTY_TUPLE = 0x29;
+const STOP = 0x2e;
+const BININT = 0x4a;
+const BININT1 = 0x4b;
+const BININT2 = 0x4d;
+const NONE = 0x4e;
+const REDUCE = 0x52;
+const BINUNICODE = 0x58;
+const EMPTY_LIST = 0x5d;
+const APPEND = 0x61;
+const BUILD = 0x62;
+const APPENDS = 0x65;
+const BINGET = 0x68;
+const LONG_BINGET = 0x6a;
+const SETITEM = 0x73;
+const TUPLE = 0x74;
+const SETITEMS = 0x75;
+const EMPTY_DICT = 0x7d;
+const PROTO = 0x80;
+const NEWOBJ = 0x81;
+const TUPLE1 = 0x85;
+const TUPLE2 = 0x86;
+const TUPLE3 = 0x87;
+const NEWTRUE = 0x88;
+const NEWFALSE = 0x89;
+const LONG1 = 0x8a;
+const SHORT_BINUNICODE = 0x8c;
+const STACK_GLOBAL = 0x93;
+const MEMOIZE = 0x94;
+const FRAME = 0x95;
+
+/** A TensorProperties instance, kept in the memo by what metadata.ts reads of it. */
+class Props {
+  constructor(readonly dtypeName: string) {}
+}
+/** A value this reader checked but does not use (a layout, a memory-format member). */
+class Opaque {}
+const OPAQUE = new Opaque();
+
+/** Memo values this reader can hand back on a fetch. */
+type Kept = string | AllowedGlobal | Props | Opaque;
+
+const PATH_CLASSES = new Set(['PosixPath', 'PurePosixPath', 'Path', 'WindowsPath', 'PureWindowsPath']);
+
+/** state_dict keys tried after the last one matched by a storage entry (a rank skips replicated keys). */
+const KEY_LOOKAHEAD = 4;
+
+/** Where each state_dict key's text lies in the pickle (-1: it came from a memo fetch). */
+class KeyBytes {
+  count = 0;
+  cursor = -1;
+  at = new Int32Array(1 << 10);
+  len = new Int32Array(1 << 10);
+
+  push(at: number, len: number): void {
+    if (this.count === this.at.length) {
+      const a = new Int32Array(this.at.length * 2);
+      a.set(this.at);
+      this.at = a;
+      const l = new Int32Array(this.len.length * 2);
+      l.set(this.len);
+      this.len = l;
+    }
+    this.at[this.count] = at;
+    this.len[this.count] = len;
+    this.count++;
+  }
+}
+
+/**
+ * The memo, one Int32 per entry: -1 for a value this reader cannot hand back, -2 - i for the
+ * i-th kept value, or, for a str it never decoded (a storage entry's fqn matched against a key's
+ * bytes: 400k of them, never fetched), the byte offset of its opcode, decoded on a fetch.
+ */
+class KeptMemo {
+  count = 0;
+  private codes = new Int32Array(1 << 12);
+  private readonly values: Kept[] = [];
+
+  private push(code: number): void {
+    if (this.count === this.codes.length) {
+      const grown = new Int32Array(this.codes.length * 2);
+      grown.set(this.codes);
+      this.codes = grown;
+    }
+    this.codes[this.count++] = code;
+  }
+
+  putString(opAt: number): void {
+    this.push(opAt);
+  }
+
+  putValue(v: Kept | undefined): void {
+    if (v === undefined) return this.push(-1);
+    this.values.push(v);
+    this.push(-2 - (this.values.length - 1));
+  }
+
+  /** Replaces entry i (an instance memoized before its BUILD, kept once built). */
+  replace(i: number, v: Kept): void {
+    this.values.push(v);
+    this.codes[i] = -2 - (this.values.length - 1);
+  }
+
+  /** Entry i when it is kept as a value (not a str still undecoded); else undefined. */
+  value(i: number): Kept | undefined {
+    if (!(i < this.count)) return undefined;
+    const code = this.codes[i] as number;
+    return code <= -2 ? this.values[-2 - code] : undefined;
+  }
+
+  /** n entries this reader cannot hand back. */
+  pushUnknown(n: number): void {
+    for (let k = 0; k < n; k++) this.push(-1);
+  }
+
+  /** Entry i; `decode` reads the str opcode at a byte offset. Undefined when not kept. */
+  get(i: number, decode: (opAt: number) => string): Kept | undefined {
+    if (i >= this.count) return undefined;
+    const code = this.codes[i] as number;
+    if (code >= 0) {
+      const s = decode(code);
+      this.replace(i, s); // decoded once
+      return s;
+    }
+    return code === -1 ? undefined : this.values[-2 - code];
+  }
+}
+
+class Reader {
+  private p = 0;
+  private readonly memo = new KeptMemo();
+  private readonly keyBytes = new KeyBytes();
+  private readonly decodeStr = (opAt: number): string => this.decodeStrAt(opAt);
+  /** An upper bound of the objects the machine would count. */
+  private objects = 0;
+  private readonly ints = new IntPool();
+  /** Items of the Size being read (shareFrom copies them only when the sequence is new). */
+  private readonly scratch: number[] = new Array<number>(MAX_TENSOR_DIMS).fill(0);
+  private readonly globals = new Map<string, AllowedGlobal>();
+  protocol = 0;
+
+  /** The pickle, as a plain Uint8Array view (a Buffer's subarray() makes a Buffer, at twice the cost). */
+  private readonly d: Uint8Array;
+
+  constructor(
+    bytes: Uint8Array,
+    private readonly limits: PickleLimits,
+  ) {
+    this.d = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
+
+  // ---- opcodes and operands ----
+
+  /** The next opcode, past any FRAME (a length hint: its opcodes follow inline). */
+  private peek(): number {
+    const d = this.d;
+    while (d[this.p] === FRAME) {
+      if (this.p + 9 > d.length) decline();
+      const lo = ((d[this.p + 1] as number) | ((d[this.p + 2] as number) << 8) | ((d[this.p + 3] as number) << 16) | ((d[this.p + 4] as number) << 24)) >>> 0;
+      const hi = ((d[this.p + 5] as number) | ((d[this.p + 6] as number) << 8) | ((d[this.p + 7] as number) << 16) | ((d[this.p + 8] as number) << 24)) >>> 0;
+      if (hi !== 0 || lo > d.length - this.p - 9) decline();
+      this.p += 9;
+    }
+    return this.p < d.length ? (d[this.p] as number) : -1;
+  }
+
+  private op(code: number): boolean {
+    if (this.peek() !== code) return false;
+    this.p++;
+    return true;
+  }
+
+  private expect(code: number): void {
+    if (!this.op(code)) decline();
+  }
+
+  private u32(at: number): number {
+    const d = this.d;
+    if (at + 4 > d.length) decline();
+    return ((d[at] as number) | ((d[at + 1] as number) << 8) | ((d[at + 2] as number) << 16) | ((d[at + 3] as number) << 24)) >>> 0;
+  }
+
+  /** A MEMOIZE after a value, if one follows: kept when it is one this reader can hand back. */
+  private memoizeIf(v: Kept | undefined): void {
+    if (this.peek() !== MEMOIZE) return;
+    this.p++;
+    this.memo.putValue(v);
+  }
+
+  /** BINGET / LONG_BINGET at the read position: the kept value (declines on one not kept). */
+  private fetch(): Kept {
+    const d = this.d;
+    let i: number;
+    if (d[this.p] === BINGET) {
+      if (this.p + 2 > d.length) decline();
+      i = d[this.p + 1] as number;
+      this.p += 2;
+    } else {
+      i = this.u32(this.p + 1);
+      this.p += 5;
+    }
+    const v = this.memo.get(i, this.decodeStr);
+    if (v === undefined) decline();
+    return v;
+  }
+
+  /**
+   * A memo fetch that is a whole value (a Size, a properties object…) rather than the start of
+   * one (a class, a module name): the kept value when it is not a str or a global, which a
+   * value can also start with; else nothing is read and undefined is returned.
+   */
+  private fetchKept(): Kept | undefined {
+    if (!this.isFetch()) return undefined;
+    const at = this.p;
+    const v = this.fetch();
+    if (typeof v === 'string' || v instanceof AllowedGlobal) {
+      this.p = at;
+      return undefined;
+    }
+    return v;
+  }
+
+  private isFetch(): boolean {
+    const c = this.peek();
+    return c === BINGET || c === LONG_BINGET;
+  }
+
+  private created(n = 1): void {
+    this.objects += n;
+  }
+
+  // ---- values ----
+
+  private str(): string {
+    const c = this.peek();
+    if (c === BINGET || c === LONG_BINGET) {
+      const v = this.fetch();
+      if (typeof v !== 'string') decline();
+      return v;
+    }
+    const s = this.decodeStrAt(this.p);
+    this.p = this.strEnd;
+    this.memoizeIf(s);
+    return s;
+  }
+
+  /** End of the str operand strBounds() last read. */
+  private strEnd = 0;
+
+  /** Where the text of the SHORT_BINUNICODE / BINUNICODE at `opAt` starts; its end in strEnd. */
+  private strBounds(opAt: number): number {
+    const d = this.d;
+    let n: number;
+    let at: number;
+    if (d[opAt] === SHORT_BINUNICODE && opAt + 2 <= d.length) {
+      n = d[opAt + 1] as number;
+      at = opAt + 2;
+    } else if (d[opAt] === BINUNICODE) {
+      n = this.u32(opAt + 1);
+      at = opAt + 5;
+    } else {
+      return decline();
+    }
+    if (n > this.limits.maxStringBytes || at + n > d.length) decline();
+    this.strEnd = at + n;
+    return at;
+  }
+
+  private decodeStrAt(opAt: number): string {
+    const at = this.strBounds(opAt);
+    try {
+      return decodeUtf8(this.d.subarray(at, this.strEnd), at);
+    } catch {
+      return decline(); // the machine reports it
+    }
+  }
+
+  /**
+   * The position of the state_dict key whose text is the `n` bytes at `at`, among the few after
+   * the last one matched (`keyBytes.cursor`, which moves to it), or -1. A planner_data key or a
+   * storage entry's fqn is nearly always the next key, and a match makes no new string.
+   */
+  private matchKey(at: number, n: number): number {
+    const d = this.d;
+    const kb = this.keyBytes;
+    for (let k = 1; k <= KEY_LOOKAHEAD; k++) {
+      const pos = kb.cursor + k;
+      if (pos >= kb.count) break;
+      const kAt = kb.at[pos] as number;
+      if (kAt < 0 || kb.len[pos] !== n) continue;
+      let i = 0;
+      while (i < n && d[at + i] === d[kAt + i]) i++;
+      if (i === n) return (kb.cursor = pos);
+    }
+    return -1;
+  }
+
+  /**
+   * A str that is usually a state_dict key again (see matchKey): read without decoding when it
+   * is one, and its position returned; else -1, and nothing is read (str() reads it).
+   */
+  private keyAgain(): number {
+    const c = this.peek();
+    if (c !== SHORT_BINUNICODE && c !== BINUNICODE) return -1;
+    const opAt = this.p;
+    const at = this.strBounds(opAt);
+    const pos = this.matchKey(at, this.strEnd - at);
+    if (pos < 0) return -1;
+    this.p = this.strEnd;
+    if (this.peek() === MEMOIZE) {
+      this.p++;
+      this.memo.putString(opAt);
+    }
+    return pos;
+  }
+
+  /** A non-negative int (BININT1, BININT2, BININT, LONG1 of at most 6 bytes). */
+  private uint(): number {
+    this.peek(); // past any FRAME
+    const v = this.uintAt(this.p);
+    if (v < 0) decline();
+    this.p = this.intEnd;
+    return v;
+  }
+
+  /** End of the int uintAt() last read. */
+  private intEnd = 0;
+
+  /** The non-negative int whose opcode is at `at` (its end in intEnd), or -1 for anything else. */
+  private uintAt(at: number): number {
+    const d = this.d;
+    const c = d[at];
+    if (c === BININT1 && at + 2 <= d.length) {
+      this.intEnd = at + 2;
+      return d[at + 1] as number;
+    }
+    if (c === BININT2 && at + 3 <= d.length) {
+      this.intEnd = at + 3;
+      return (d[at + 1] as number) | ((d[at + 2] as number) << 8);
+    }
+    if (c === BININT && at + 5 <= d.length && ((d[at + 4] as number) & 0x80) === 0) {
+      this.intEnd = at + 5;
+      return (d[at + 1] as number) | ((d[at + 2] as number) << 8) | ((d[at + 3] as number) << 16) | ((d[at + 4] as number) << 24);
+    }
+    if (c === LONG1 && at + 2 <= d.length) {
+      const n = d[at + 1] as number;
+      if (n > 6 || n > this.limits.maxLongBytes || at + 2 + n > d.length) return -1;
+      if (n > 0 && ((d[at + 1 + n] as number) & 0x80) !== 0) return -1; // negative
+      let v = 0;
+      for (let i = n; i >= 1; i--) v = v * 256 + (d[at + 1 + i] as number);
+      this.intEnd = at + 2 + n;
+      return v;
+    }
+    return -1;
+  }
+
+  private isInt(): boolean {
+    const c = this.peek();
+    return c === BININT1 || c === BININT2 || c === BININT || c === LONG1;
+  }
+
+  /** A global: a fetch of one kept, or `module name STACK_GLOBAL MEMOIZE`; allow-listed only. */
+  private global(): AllowedGlobal {
+    let module: string;
+    if (this.isFetch()) {
+      const v = this.fetch();
+      if (v instanceof AllowedGlobal) return v;
+      if (typeof v !== 'string') decline();
+      module = v; // a module name memoized before: the global's first use
+    } else {
+      module = this.str();
+    }
+    const name = this.str();
+    this.expect(STACK_GLOBAL);
+    if (module.length > MAX_PICKLE_GLOBAL_NAME_BYTES || name.length > MAX_PICKLE_GLOBAL_NAME_BYTES) decline();
+    const key = `${module}\n${name}`;
+    let g = this.globals.get(key);
+    if (g === undefined) {
+      const r = resolveGlobal(METADATA_ALLOW_LIST, module, name, this.protocol);
+      if (!(r instanceof AllowedGlobal)) decline();
+      g = r;
+      this.globals.set(key, g);
+    }
+    this.memoizeIf(g);
+    return g;
+  }
+
+  /** A global of this handler (and, for the shared dataclass handler, this class name). */
+  private classOf(handler: GlobalHandler, name?: string): AllowedGlobal {
+    const g = this.global();
+    if (g.handler !== handler || (name !== undefined && g.name !== name)) decline();
+    return g;
+  }
+
+  /** `(ints…)`: EMPTY_TUPLE, or ints then TUPLE1–3, or MARK ints TUPLE, then MEMOIZE. */
+  private intTuple(): readonly number[] {
+    if (this.op(EMPTY_TUPLE)) return this.ints.share([]);
+    const items = this.scratch;
+    let n = 0;
+    const marked = this.op(MARK);
+    while (this.isInt()) {
+      if (n >= MAX_TENSOR_DIMS) decline();
+      items[n++] = this.uint();
+    }
+    const close = marked ? TUPLE : n === 1 ? TUPLE1 : n === 2 ? TUPLE2 : n === 3 ? TUPLE3 : -1;
+    this.expect(close);
+    this.created();
+    const shared = this.ints.shareFrom(items, n);
+    this.memoizeIf(undefined); // Size tuples are not kept: torch never fetches one (a fetch declines)
+    return shared;
+  }
+
+  /** A torch.Size: a fetch of one kept, or `torch.Size((ints…))` as pickled (the tuple itself). */
+  private size(): readonly number[] {
+    this.classOf(TORCH_SIZE);
+    // The argument tuple is `(dims,)`: TUPLE1 after dims, or MARK dims TUPLE (two MARKs in a row).
+    const marked = this.peek() === MARK && this.d[this.p + 1] === MARK && this.op(MARK);
+    const dims = this.intTuple();
+    this.expect(marked ? TUPLE : TUPLE1);
+    this.created();
+    this.memoizeIf(undefined);
+    this.expect(REDUCE);
+    this.memoizeIf(undefined);
+    return dims;
+  }
+
+  /** `cls EMPTY_TUPLE NEWOBJ MEMOIZE`: a fresh instance (never kept: a later fetch declines). */
+  private newInstance(handler: GlobalHandler, name?: string): void {
+    this.classOf(handler, name);
+    this.newOf();
+  }
+
+  /** `EMPTY_TUPLE NEWOBJ MEMOIZE` after a class already read. */
+  private newOf(): void {
+    this.expect(EMPTY_TUPLE);
+    this.expect(NEWOBJ);
+    this.created();
+    this.memoizeIf(undefined);
+  }
+
+  /**
+   * A dataclass field dict `EMPTY_DICT MEMOIZE MARK (name value)… SETITEMS` (or one `name value
+   * SETITEM`) then BUILD: `field` reads each value by its name; names must not repeat.
+   */
+  private fields(field: (name: string) => void): void {
+    this.expect(EMPTY_DICT);
+    this.created();
+    this.memoizeIf(undefined);
+    const seen: string[] = [];
+    const one = (): void => {
+      const name = this.str();
+      if (seen.includes(name)) decline();
+      seen.push(name);
+      field(name);
+    };
+    if (this.op(MARK)) {
+      while (!this.op(SETITEMS)) one();
+    } else if (this.peek() !== BUILD) {
+      one();
+      this.expect(SETITEM);
+    }
+    this.expect(BUILD);
+  }
+
+  /** `EMPTY_DICT MEMOIZE MARK`: the start of a field dict of two or more fields (all these have). */
+  private openFields(): void {
+    this.expect(EMPTY_DICT);
+    this.created();
+    this.memoizeIf(undefined);
+    this.expect(MARK);
+  }
+
+  /** The next field's name, or null at the SETITEMS that ends them. */
+  private field(): string | null {
+    return this.op(SETITEMS) ? null : this.str();
+  }
+
+  private closeFields(): void {
+    this.expect(BUILD);
+  }
+
+  /**
+   * What `f` returns when it reads without declining, else undefined; either way the read
+   * position and memo are left as they were. For the few places where what follows a container
+   * could be one more item of it or what comes after it (see batches()).
+   */
+  private lookahead<T>(f: () => T): T | undefined {
+    const at = this.p;
+    const memoCount = this.memo.count;
+    const objects = this.objects;
+    try {
+      return f();
+    } catch (e) {
+      if (e === DECLINE) return undefined;
+      throw e;
+    } finally {
+      this.p = at;
+      this.memo.count = memoCount; // entries past it are overwritten by the next puts
+      this.objects = objects;
+    }
+  }
+
+  /** Whether a global of this handler (and class name) comes next. */
+  private startsClass(handler: GlobalHandler, name?: string): boolean {
+    const g = this.lookahead(() => this.global());
+    return g !== undefined && g.handler === handler && (name === undefined || g.name === name);
+  }
+
+  /**
+   * Items of a dict or list after its EMPTY_* MEMOIZE: batches of `MARK item… SETITEMS|APPENDS`
+   * (BATCH items but the last) or a last single `item SETITEM|APPEND`. `item` reads one item
+   * (a key and value for dicts); `starts` says whether what follows can begin one (for the single
+   * item, which looks like whatever follows the container otherwise).
+   */
+  private batches(close: number, single: number, item: () => void, starts: () => boolean): void {
+    let full = true; // another batch may follow
+    while (full) {
+      if (this.op(MARK)) {
+        let n = 0;
+        while (!this.op(close)) {
+          item();
+          n++;
+        }
+        full = n === BATCH;
+      } else {
+        if (starts()) {
+          item();
+          this.expect(single);
+        }
+        return;
+      }
+    }
+  }
+
+  // ---- the DCP dataclasses ----
+
+  // The per-chunk dataclasses read their fields with openFields / field / closeFields rather
+  // than fields(): no closure and no list of names per instance (400k of each).
+
+  private chunk(): DcpChunkMeta {
+    this.newInstance(CHUNK_STORAGE);
+    let offsets: readonly number[] | undefined;
+    let sizes: readonly number[] | undefined;
+    this.openFields();
+    for (let name = this.field(); name !== null; name = this.field()) {
+      if (name === 'offsets' && offsets === undefined) offsets = this.size();
+      else if (name === 'sizes' && sizes === undefined) sizes = this.size();
+      else decline();
+    }
+    this.closeFields();
+    if (offsets === undefined || sizes === undefined) decline();
+    return { offsets, sizes };
+  }
+
+  /** A memory-format enum member or a layout: checked as the machine's handlers would take them. */
+  private enumOrLayout(): void {
+    if (this.fetchKept() === OPAQUE) return; // the same member or layout as before
+    const g = this.global();
+    if (g.handler.typeName === 'layout') return; // torch.strided as a value
+    // A call, as the machine's handlers take it: _get_layout('torch.strided'), an enum class
+    // called with its value, or getattr(enum class, 'MEMBER').
+    const marked = this.op(MARK);
+    let args = 1;
+    if (g.module === 'torch.serialization' && g.name === '_get_layout') this.str();
+    else if (g.handler.typeName === 'EnumType') this.uint();
+    else if (g.module === 'builtins' && g.name === 'getattr') {
+      if (this.global().handler.typeName !== 'EnumType') decline();
+      this.str();
+      args = 2;
+    } else decline();
+    this.expect(marked ? TUPLE : args === 1 ? TUPLE1 : TUPLE2);
+    this.created();
+    this.memoizeIf(undefined);
+    this.expect(REDUCE);
+    this.created();
+    this.memoizeIf(OPAQUE);
+  }
+
+  private bool(): void {
+    if (!this.op(NEWFALSE) && !this.op(NEWTRUE)) decline();
+  }
+
+  /** TensorProperties: NEWOBJ + BUILD of its 5-tuple state (dtype, layout, requires_grad, memory_format, pin_memory). */
+  private properties(): string {
+    const kept = this.fetchKept();
+    if (kept instanceof Props) return kept.dtypeName; // the same properties object as an earlier key's
+    this.classOf(DATACLASS, 'TensorProperties');
+    this.expect(EMPTY_TUPLE);
+    this.expect(NEWOBJ);
+    this.created();
+    const memoAt = this.peek() === MEMOIZE ? this.memo.count : -1;
+    this.memoizeIf(undefined);
+    this.expect(MARK);
+    const dtype = this.global();
+    if (dtype.handler !== DTYPE_GLOBAL) decline();
+    this.enumOrLayout();
+    this.bool();
+    this.enumOrLayout();
+    this.bool();
+    this.expect(TUPLE);
+    this.created();
+    this.memoizeIf(undefined);
+    this.expect(BUILD);
+    if (memoAt >= 0) this.memo.replace(memoAt, new Props(dtype.name)); // the instance, now built
+    return dtype.name;
+  }
+
+  /** After its class. */
+  private tensorMeta(): DcpStorageMeta {
+    this.newOf();
+    let dtypeName: string | undefined;
+    let size: readonly number[] | undefined;
+    let chunks: DcpChunkMeta[] | undefined;
+    this.fields((name) => {
+      if (name === 'properties') dtypeName = this.properties();
+      else if (name === 'size') size = this.size();
+      else if (name === 'chunks') chunks = this.chunkList();
+      else decline();
+    });
+    if (dtypeName === undefined || size === undefined || chunks === undefined) decline();
+    if (size.length > MAX_TENSOR_DIMS || chunks.length > MAX_CHUNKS_PER_TENSOR) decline();
+    for (const c of chunks) if (c.offsets.length !== size.length || c.sizes.length !== size.length) decline();
+    return { kind: 'tensor', dtype: TORCH_DTYPES[dtypeName] ?? null, dtypeName, size, chunks };
+  }
+
+  private chunkList(): DcpChunkMeta[] {
+    this.expect(EMPTY_LIST);
+    this.created();
+    this.memoizeIf(undefined);
+    const out: DcpChunkMeta[] = [];
+    this.batches(APPENDS, APPEND, () => out.push(this.chunkQuick() ?? this.chunk()), () => this.startsClass(CHUNK_STORAGE));
+    return out;
+  }
+
+  private stateDict(): Map<string, DcpStorageMeta> {
+    this.expect(EMPTY_DICT);
+    this.created();
+    this.memoizeIf(undefined);
+    const out = new Map<string, DcpStorageMeta>();
+    const isMeta = (g: AllowedGlobal): boolean => g.handler === TENSOR_STORAGE || isBytesMeta(g);
+    this.batches(SETITEMS, SETITEM, () => {
+      const c = this.peek();
+      const opAt = c === SHORT_BINUNICODE || c === BINUNICODE ? this.p : -1;
+      const key = this.str();
+      const cls = this.global();
+      const before = out.size;
+      if (cls.handler === TENSOR_STORAGE) out.set(key, this.tensorMeta());
+      else if (isBytesMeta(cls)) out.set(key, this.bytesMeta());
+      else decline();
+      if (out.size > before) {
+        // A new key (a repeated one keeps its first place, as in a Python dict).
+        const at = opAt < 0 ? -1 : this.strBounds(opAt);
+        this.keyBytes.push(at, opAt < 0 ? 0 : this.strEnd - at);
+      }
+    }, () => this.lookahead(() => {
+      this.str();
+      return isMeta(this.global());
+    }) === true);
+    return out;
+  }
+
+  /** After its class: `EMPTY_TUPLE NEWOBJ MEMOIZE`, and no fields if a state follows. */
+  private bytesMeta(): DcpStorageMeta {
+    this.newOf();
+    if (this.peek() === EMPTY_DICT) this.fields(() => decline());
+    return BYTES_META;
+  }
+
+  /** state_dict keys in order, once state_dict_metadata is read. */
+  private stateKeys: readonly string[] = [];
+
+  private plannerData(): Map<string, PathElement[]> | null {
+    if (this.op(NONE)) return null;
+    this.expect(EMPTY_DICT);
+    this.created();
+    this.memoizeIf(undefined);
+    const out = new Map<string, PathElement[]>();
+    const keys = this.stateKeys;
+    this.keyBytes.cursor = -1;
+    this.batches(SETITEMS, SETITEM, () => {
+      const position = this.keyAgain();
+      const key = position >= 0 ? (keys[position] as string) : this.str();
+      out.set(key, this.path());
+    }, () => this.lookahead(() => {
+      this.str();
+      this.path();
+      return this.peek() === SETITEM;
+    }) === true);
+    return out;
+  }
+
+  /** A planner path: a non-empty tuple of str and non-negative int. */
+  private path(): PathElement[] {
+    const items: PathElement[] = [];
+    const marked = this.op(MARK);
+    for (;;) {
+      const c = this.peek();
+      if (c === SHORT_BINUNICODE || c === BINUNICODE || c === BINGET || c === LONG_BINGET) items.push(this.str());
+      else if (this.isInt()) items.push(this.uint());
+      else break;
+      if (!marked && items.length > 3) decline();
+    }
+    const close = marked ? TUPLE : items.length === 1 ? TUPLE1 : items.length === 2 ? TUPLE2 : items.length === 3 ? TUPLE3 : -1;
+    this.expect(close);
+    this.created();
+    this.memoizeIf(undefined);
+    return items;
+  }
+
+  private storageData(index: StorageIndex, keys: readonly string[], diagnostics: Diagnostic[]): void {
+    if (this.op(NONE)) return;
+    this.expect(EMPTY_DICT);
+    this.created();
+    this.memoizeIf(undefined);
+    this.batches(SETITEMS, SETITEM, () => {
+      if (!this.metadataIndexQuick(keys)) this.metadataIndex(keys);
+      const fqn = this.indexFqn;
+      const offsets = this.indexOffsets;
+      const info = this.storageInfoQuick() ?? this.storageInfo();
+      let position = this.indexPosition;
+      if (position < 0) {
+        // Not among the keys after the last one matched (each rank's items start over at the
+        // first key): found through the index, and matching goes on from there.
+        position = index.positionOf(fqn);
+        if (position >= 0) this.keyBytes.cursor = position;
+      }
+      if (!index.addAt(position, fqn, offsets, info)) diagnostics.push(duplicateDiagnostic(fqn, offsets));
+    }, () => this.startsClass(METADATA_INDEX));
+  }
+
+  /** A MetadataIndex: its fqn (the state_dict key's own string when it is one), its offsets and the key's position (-1: unknown). */
+  /** A MetadataIndex into indexFqn, indexOffsets and indexPosition (the fqn's state_dict position, -1: unknown). */
+  private metadataIndex(keys: readonly string[]): void {
+    this.newInstance(METADATA_INDEX);
+    let fqn: string | undefined;
+    let position = -1;
+    let offsets: readonly number[] | null | undefined;
+    let index = false;
+    this.openFields();
+    for (let name = this.field(); name !== null; name = this.field()) {
+      if (name === 'fqn' && fqn === undefined) {
+        position = this.keyAgain();
+        fqn = position >= 0 ? (keys[position] as string) : this.str();
+      } else if (name === 'offset' && offsets === undefined) {
+        offsets = this.op(NONE) ? null : this.size();
+      } else if (name === 'index' && !index) {
+        index = true;
+        if (!this.op(NONE)) this.uint();
+      } else decline();
+    }
+    this.closeFields();
+    if (fqn === undefined) decline();
+    this.indexFqn = fqn;
+    this.indexOffsets = offsets ?? null;
+    this.indexPosition = position;
+  }
+
+  private indexFqn = '';
+  private indexOffsets: readonly number[] | null = null;
+  private indexPosition = -1;
+
+  private storageInfo(): DcpStorageInfo {
+    this.newInstance(STORAGE_INFO);
+    let relativePath: string | undefined;
+    let offset = -1;
+    let length = -1;
+    let transforms: readonly string[] = TRANSFORMS_ABSENT;
+    let td = false;
+    this.openFields();
+    for (let name = this.field(); name !== null; name = this.field()) {
+      if (name === 'relative_path' && relativePath === undefined) relativePath = this.str();
+      else if (name === 'offset' && offset < 0) offset = this.uint();
+      else if (name === 'length' && length < 0) length = this.uint();
+      else if (name === 'transform_descriptors' && !td) {
+        td = true;
+        transforms = this.transforms();
+      } else decline();
+    }
+    this.closeFields();
+    if (relativePath === undefined || offset < 0 || length < 0) decline();
+    return { kind: 'torch-item', file: relativePath, offset, length, transforms };
+  }
+
+  private transforms(): readonly string[] {
+    if (this.op(NONE)) return TRANSFORMS_ABSENT;
+    this.expect(EMPTY_LIST);
+    this.created();
+    this.memoizeIf(undefined);
+    const out: string[] = [];
+    this.batches(APPENDS, APPEND, () => out.push(this.str()), () => this.startsStrItem());
+    return out.length === 0 ? TRANSFORMS_ABSENT : out;
+  }
+
+  private storageMeta(): DcpStorageMetaInfo | null {
+    if (this.op(NONE)) return null;
+    this.newInstance(DATACLASS, 'StorageMeta');
+    const out = { checkpointId: null as string | null, saveId: null as string | null, loadId: null as string | null };
+    const optionalStr = (): string | null => (this.op(NONE) ? null : this.str());
+    this.fields((name) => {
+      if (name === 'checkpoint_id') out.checkpointId = this.op(NONE) ? null : this.lookahead(() => this.global()) !== undefined ? this.pathCall() : this.str();
+      else if (name === 'save_id') out.saveId = optionalStr();
+      else if (name === 'load_id') out.loadId = optionalStr();
+      else if (name === 'modules') this.stringList();
+      else decline();
+    });
+    return out;
+  }
+
+  private stringList(): void {
+    this.expect(EMPTY_LIST);
+    this.created();
+    this.memoizeIf(undefined);
+    this.batches(APPENDS, APPEND, () => this.str(), () => this.startsStrItem());
+  }
+
+  /** Whether a single `str APPEND` follows (a one-item list of str). */
+  private startsStrItem(): boolean {
+    return this.lookahead(() => {
+      this.str();
+      return this.peek() === APPEND;
+    }) === true;
+  }
+
+  /** `PosixPath('/a/b')` and kin (pathlib classes on the allow-list): the path as one string. */
+  private pathCall(): string {
+    const g = this.global();
+    if (!PATH_CLASSES.has(g.name) || g.handler.reduce === undefined) decline();
+    const args: string[] = [];
+    const marked = this.op(MARK);
+    while (this.peek() === SHORT_BINUNICODE || this.peek() === BINUNICODE || this.isFetch()) args.push(this.str());
+    const close = marked ? TUPLE : args.length === 1 ? TUPLE1 : args.length === 2 ? TUPLE2 : args.length === 3 ? TUPLE3 : -1;
+    this.expect(close);
+    this.created();
+    this.memoizeIf(undefined);
+    this.expect(REDUCE);
+    const s = g.handler.reduce(g, args, NO_CONTEXT);
+    if (typeof s !== 'string') decline();
+    this.memoizeIf(s);
+    return s;
+  }
+
+  // ---- Straight-line paths for the per-chunk dataclasses ------------------------------------
+  // Once a class and its field names are in the memo, CPython writes every further instance the
+  // same way, e.g. a ChunkStorageMetadata:
+  //   BINGET cls  EMPTY_TUPLE NEWOBJ MEMOIZE  EMPTY_DICT MEMOIZE  MARK
+  //     BINGET 'offsets'  BINGET torch.Size  BININT1 0 … TUPLEn MEMOIZE TUPLE1 MEMOIZE REDUCE MEMOIZE
+  //     BINGET 'sizes'    (the same)
+  //   SETITEMS BUILD
+  // These read exactly that with byte compares from `q`, and only then apply it (position, memo,
+  // object count); anything else (a FRAME in between, a first use, another field order) returns
+  // nothing and the general methods above read it. A 100k-key file has 800k such instances.
+
+  /** Read position of a straight-line path. */
+  private q = 0;
+  /** MEMOIZEs a straight-line path has passed (entries it cannot hand back). */
+  private qMemo = 0;
+  /** Objects a straight-line path has passed (as the machine would count them). */
+  private qObjects = 0;
+
+  private qStart(): void {
+    this.q = this.p;
+    this.qMemo = 0;
+    this.qObjects = 0;
+  }
+
+  private qCommit(): void {
+    this.p = this.q;
+    this.memo.pushUnknown(this.qMemo);
+    this.objects += this.qObjects;
+  }
+
+  /** The kept value a BINGET / LONG_BINGET at q fetches (q moves past it), or undefined. */
+  private qFetch(): Kept | undefined {
+    const d = this.d;
+    const q = this.q;
+    if (d[q] === BINGET) {
+      this.q = q + 2;
+      return this.memo.value(d[q + 1] as number);
+    }
+    if (d[q] === LONG_BINGET && q + 5 <= d.length) {
+      this.q = q + 5;
+      return this.memo.value(((d[q + 1] as number) | ((d[q + 2] as number) << 8) | ((d[q + 3] as number) << 16) | ((d[q + 4] as number) << 24)) >>> 0);
+    }
+    return undefined;
+  }
+
+  private qClass(handler: GlobalHandler): boolean {
+    const g = this.qFetch();
+    return g instanceof AllowedGlobal && g.handler === handler;
+  }
+
+  /** The bytes `b` at q (q moves past them). */
+  private qBytes(b0: number, b1: number, b2?: number, b3?: number, b4?: number, b5?: number): boolean {
+    const d = this.d;
+    const q = this.q;
+    if (d[q] !== b0 || d[q + 1] !== b1) return false;
+    if (b2 === undefined) return ((this.q = q + 2), true);
+    if (d[q + 2] !== b2 || d[q + 3] !== b3 || d[q + 4] !== b4 || d[q + 5] !== b5) return false;
+    this.q = q + 6;
+    return true;
+  }
+
+  /** `EMPTY_TUPLE NEWOBJ MEMOIZE EMPTY_DICT MEMOIZE MARK` after the class. */
+  private qNewState(): boolean {
+    if (!this.qBytes(EMPTY_TUPLE, NEWOBJ, MEMOIZE, EMPTY_DICT, MEMOIZE, MARK)) return false;
+    this.qMemo += 2;
+    this.qObjects += 2;
+    return true;
+  }
+
+  /** A non-negative int at q, or -1. */
+  private qUint(): number {
+    const v = this.uintAt(this.q);
+    if (v >= 0) this.q = this.intEnd;
+    return v;
+  }
+
+  /** `torch.Size((1 to 3 ints))` at q: the shared items, or undefined. */
+  private qSize(): readonly number[] | undefined {
+    if (!this.qClass(TORCH_SIZE)) return undefined;
+    const items = this.scratch;
+    let n = 0;
+    for (; n < 3; n++) {
+      const v = this.qUint();
+      if (v < 0) break;
+      items[n] = v;
+    }
+    if (n === 0 || this.d[this.q] !== TUPLE1 + n - 1) return undefined;
+    this.q++;
+    // MEMOIZE (the tuple) TUPLE1 MEMOIZE (the argument tuple) REDUCE MEMOIZE (the Size)
+    const d = this.d;
+    const q = this.q;
+    if (d[q] !== MEMOIZE || d[q + 1] !== TUPLE1 || d[q + 2] !== MEMOIZE || d[q + 3] !== REDUCE || d[q + 4] !== MEMOIZE) return undefined;
+    this.q = q + 5;
+    this.qMemo += 3;
+    this.qObjects += 2;
+    return this.ints.shareFrom(items, n);
+  }
+
+  private chunkQuick(): DcpChunkMeta | undefined {
+    this.qStart();
+    if (!this.qClass(CHUNK_STORAGE) || !this.qNewState() || this.qFetch() !== 'offsets') return undefined;
+    const offsets = this.qSize();
+    if (offsets === undefined || this.qFetch() !== 'sizes') return undefined;
+    const sizes = this.qSize();
+    if (sizes === undefined || !this.qBytes(SETITEMS, BUILD)) return undefined;
+    this.qCommit();
+    return { offsets, sizes };
+  }
+
+  /**
+   * A MetadataIndex written as torch writes it (fqn, index, offset) into indexFqn, indexOffsets
+   * and indexPosition; the fqn must be the state_dict key near the cursor (compared by bytes).
+   */
+  private metadataIndexQuick(keys: readonly string[]): boolean {
+    this.qStart();
+    if (!this.qClass(METADATA_INDEX) || !this.qNewState() || this.qFetch() !== 'fqn') return false;
+    const d = this.d;
+    const opAt = this.q;
+    const memoBefore = this.qMemo; // the instance and its state dict
+    if (d[opAt] !== SHORT_BINUNICODE || opAt + 2 > d.length) return false;
+    const n = d[opAt + 1] as number;
+    const at = opAt + 2;
+    if (at + n >= d.length || d[at + n] !== MEMOIZE) return false;
+    const kb = this.keyBytes;
+    const cursor = kb.cursor;
+    const position = this.matchKey(at, n);
+    if (position < 0) return false;
+    this.q = at + n + 1;
+    const offsets = this.qFetch() === 'index' && this.qUint() >= 0 && this.qFetch() === 'offset' ? this.qSize() : undefined;
+    if (offsets === undefined || !this.qBytes(SETITEMS, BUILD)) {
+      kb.cursor = cursor; // nothing read after all
+      return false;
+    }
+    // Memo entries in order: the instance and state dict, the fqn (its opcode, decoded if ever
+    // fetched), then the Size's.
+    this.memo.pushUnknown(memoBefore);
+    this.memo.putString(opAt);
+    this.qMemo -= memoBefore;
+    this.qCommit();
+    this.indexFqn = keys[position] as string;
+    this.indexOffsets = offsets;
+    this.indexPosition = position;
+    return true;
+  }
+
+  /** A _StorageInfo written as torch writes it (relative_path, offset, length[, transform_descriptors None]). */
+  private storageInfoQuick(): DcpStorageInfo | undefined {
+    this.qStart();
+    if (!this.qClass(STORAGE_INFO) || !this.qNewState() || this.qFetch() !== 'relative_path') return undefined;
+    const file = this.qFetch();
+    if (typeof file !== 'string' || this.qFetch() !== 'offset') return undefined;
+    const offset = this.qUint();
+    if (offset < 0 || this.qFetch() !== 'length') return undefined;
+    const length = this.qUint();
+    if (length < 0) return undefined;
+    if (this.d[this.q] !== SETITEMS && (this.qFetch() !== 'transform_descriptors' || this.d[this.q++] !== NONE)) return undefined;
+    if (!this.qBytes(SETITEMS, BUILD)) return undefined;
+    this.qCommit();
+    return { kind: 'torch-item', file, offset, length, transforms: TRANSFORMS_ABSENT };
+  }
+
+  read(): DcpMetadata {
+    const d = this.d;
+    if (d[0] !== PROTO || d.length < 2) decline();
+    this.protocol = d[1] as number;
+    if (this.protocol < 4 || this.protocol > 5) decline();
+    this.p = 2;
+    this.newInstance(DATACLASS, 'Metadata');
+    let stateDict: Map<string, DcpStorageMeta> | undefined;
+    let plannerData: Map<string, PathElement[]> | null = null;
+    let storageMeta: DcpStorageMetaInfo | null = null;
+    let version: string | null = null;
+    const diagnostics: Diagnostic[] = [];
+    let storageIndex: StorageIndex | undefined;
+    this.fields((name) => {
+      if (name === 'state_dict_metadata') {
+        stateDict = this.stateDict();
+        this.stateKeys = [...stateDict.keys()];
+      }
+      else if (name === 'planner_data') plannerData = this.plannerData();
+      else if (name === 'storage_data') {
+        // Entries are filed by the position of their key in state_dict, which comes first in
+        // torch's field order; otherwise let the machine read it.
+        if (stateDict === undefined) decline();
+        const keys = this.stateKeys;
+        this.keyBytes.cursor = -1;
+        storageIndex = new StorageIndex(keys);
+        this.storageData(storageIndex, keys, diagnostics);
+      } else if (name === 'storage_meta') storageMeta = this.storageMeta();
+      else if (name === 'version') version = this.op(NONE) ? null : this.str();
+      else decline();
+    });
+    this.expect(STOP);
+    if (stateDict === undefined) decline();
+    const sd: Map<string, DcpStorageMeta> = stateDict;
+    const index = storageIndex ?? new StorageIndex([...sd.keys()]); // no storage_data: empty, as on the machine path
+    if (this.objects + LIMIT_MARGIN > this.limits.maxObjects || this.memo.count + LIMIT_MARGIN > this.limits.maxMemoEntries) decline();
+    let storage: Map<string, DcpStorageInfo> | undefined;
+    return {
+      protocol: this.protocol,
+      version,
+      stateDict: sd,
+      storageIndex: index,
+      get storage() {
+        return (storage ??= index.toMap());
+      },
+      plannerData,
+      storageMeta,
+      extraFields: [],
+      opaqueGlobals: [],
+      diagnostics,
+    };
+  }
+}
+
+const BYTES_META: DcpStorageMeta = { kind: 'bytes' };
+
+/** BytesStorageMetadata: a plain dataclass on the allow-list. */
+function isBytesMeta(g: AllowedGlobal): boolean {
+  return g.handler === DATACLASS && g.name === 'BytesStorageMetadata';
+}
+
+/** Handlers called here (pathlib) build nothing through the context. */
+const NO_CONTEXT = {
+  newDict: () => decline(),
+  newSet: () => decline(),
+  shareInts: (items: readonly number[]) => items,
+};
+
+/**
+ * The metadata, or undefined when the file is not one this reader fully understands (then the
+ * pickle machine must read it). Never throws for any input.
+ */
+export function readTorchMetadata(bytes: Uint8Array, limits?: Partial<PickleLimits>): DcpMetadata | undefined {
+  const l: PickleLimits = { ...DEFAULT_PICKLE_LIMITS, ...limits };
+  if (bytes.length > l.maxInputBytes || l.maxStackDepth < MIN_STACK_DEPTH || l.maxMarkDepth < MIN_MARK_DEPTH) return undefined;
+  try {
+    return new Reader(bytes, l).read();
+  } catch (e) {
+    if (e === DECLINE) return undefined;
+    throw e;
+  }
+}
