@@ -648,11 +648,20 @@ class Reader {
     this.created();
     this.memoizeIf(undefined);
     this.expect(BUILD);
-    if (memoAt >= 0) this.memo.replace(memoAt, new Props(dtype.name)); // the instance, now built
+    if (memoAt >= 0) this.memo.replace(memoAt, this.propsOf(dtype.name)); // the instance, now built
     return dtype.name;
   }
 
   /** After its class. */
+  /** One Props per dtype: all this reader keeps of a properties object (100k of them, rarely fetched). */
+  private readonly props = new Map<string, Props>();
+
+  private propsOf(dtypeName: string): Props {
+    let p = this.props.get(dtypeName);
+    if (p === undefined) this.props.set(dtypeName, (p = new Props(dtypeName)));
+    return p;
+  }
+
   private tensorMeta(): DcpStorageMeta {
     this.newOf();
     let dtypeName: string | undefined;
