@@ -3,7 +3,7 @@
 import { serveWorker } from './serve';
 import type { HashWorkerApi } from './hash-api';
 import { BlockingFolder } from '../io/blocking-folder';
-import { hashTensor } from '../services/inspect/hash';
+import { hashTensor, workerHashReads } from '../services/inspect/hash';
 
 serveWorker<HashWorkerApi>('hash.worker', {
   hash: async (job, ctx) => {
@@ -11,7 +11,8 @@ serveWorker<HashWorkerApi>('hash.worker', {
     const folder = new BlockingFolder(job.root);
     try {
       const out: string[] = [];
-      for (const e of job.entries) out.push(await hashTensor(folder, e, ctx.signal));
+      const read = workerHashReads();
+      for (const e of job.entries) out.push(await hashTensor(folder, e, ctx.signal, read));
       return { value: out };
     } finally {
       await folder.close();

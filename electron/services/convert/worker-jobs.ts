@@ -5,7 +5,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { CheckpointFolder } from '../../io/folder';
 import type { HashJob, HashJobResult, WriteJob, WriteJobResult } from '../../workers/convert-api';
 import { FormatError } from '../../../shared/errors';
-import { hashTensor } from '../inspect/hash';
+import { hashTensor, workerHashReads } from '../inspect/hash';
 import { createCounter } from './progress-throttle';
 import { writeTensor, WRITE_BLOCK_BYTES, type ByteSink } from './write-tensor';
 
@@ -72,7 +72,7 @@ export async function runHashJob(folder: CheckpointFolder, job: HashJob, signal:
   // As the writes read: one reused block, no read-ahead (the reads block this thread anyway).
   // Measured, --verify of the 2.1 GiB bench checkpoint: 2.97 s and 207 MiB peak RSS with
   // readTensorBlocks' defaults (two 8 MiB blocks per tensor), 2.60 s and 107 MiB this way.
-  const read = { blockBytes: WRITE_BLOCK_BYTES, readAhead: false, scratch: new Uint8Array(WRITE_BLOCK_BYTES) };
+  const read = workerHashReads();
   for (const e of job.entries) {
     checkCancel(signal);
     hashes.push(await hashTensor(folder, e, signal, read));
