@@ -698,11 +698,15 @@ class Reader {
       const c = this.peek();
       const opAt = c === SHORT_BINUNICODE || c === BINUNICODE ? this.p : -1;
       const key = this.str();
-      const cls = this.global();
       const before = out.size;
-      if (cls.handler === TENSOR_STORAGE) out.set(key, this.tensorMeta());
-      else if (isBytesMeta(cls)) out.set(key, this.bytesMeta());
-      else decline();
+      const quick = this.tensorMetaQuick();
+      if (quick !== undefined) out.set(key, quick);
+      else {
+        const cls = this.global();
+        if (cls.handler === TENSOR_STORAGE) out.set(key, this.tensorMeta());
+        else if (isBytesMeta(cls)) out.set(key, this.bytesMeta());
+        else decline();
+      }
       if (out.size > before) {
         // A new key (a repeated one keeps its first place, as in a Python dict).
         const at = opAt < 0 ? -1 : this.strBounds(opAt);
@@ -995,13 +999,81 @@ class Reader {
 
   private chunkQuick(): DcpChunkMeta | undefined {
     this.qStart();
+    const chunk = this.qChunk();
+    if (chunk !== undefined) this.qCommit();
+    return chunk;
+  }
+
+  /** A ChunkStorageMetadata at q (nothing applied yet), or undefined. */
+  private qChunk(): DcpChunkMeta | undefined {
     if (!this.qClass(CHUNK_STORAGE) || !this.qNewState() || this.qFetch() !== 'offsets') return undefined;
     const offsets = this.qSize();
     if (offsets === undefined || this.qFetch() !== 'sizes') return undefined;
     const sizes = this.qSize();
     if (sizes === undefined || !this.qBytes(SETITEMS, BUILD)) return undefined;
-    this.qCommit();
     return { offsets, sizes };
+  }
+
+  /**
+   * A TensorStorageMetadata as torch writes it once its classes are memoized:
+   *   BINGET cls ) NEWOBJ MEMOIZE } MEMOIZE (
+   *     BINGET 'properties'  BINGET TensorProperties ) NEWOBJ MEMOIZE
+   *       ( BINGET dtype  BINGET layout  NEWFALSE  BINGET memory_format  NEWFALSE TUPLE MEMOIZE BUILD
+   *     BINGET 'size'  (a Size)
+   *     BINGET 'chunks'  ] MEMOIZE  ( chunk… APPENDS  (or one chunk APPEND)
+   *   SETITEMS BUILD
+   * The layout and memory format must be ones read before (kept as checked values).
+   */
+  private tensorMetaQuick(): DcpStorageMeta | undefined {
+    this.qStart();
+    if (!this.qClass(TENSOR_STORAGE) || !this.qNewState() || this.qFetch() !== 'properties') return undefined;
+    const tp = this.qFetch();
+    if (!(tp instanceof AllowedGlobal && tp.handler === DATACLASS && tp.name === 'TensorProperties')) return undefined;
+    const d = this.d;
+    let q = this.q;
+    if (d[q] !== EMPTY_TUPLE || d[q + 1] !== NEWOBJ || d[q + 2] !== MEMOIZE || d[q + 3] !== MARK) return undefined;
+    const propsMemo = this.qMemo; // the properties instance's entry, among those this path passes
+    this.q = q + 4;
+    const dtype = this.qFetch();
+    if (!(dtype instanceof AllowedGlobal && dtype.handler === DTYPE_GLOBAL)) return undefined;
+    if (this.qFetch() !== OPAQUE || !this.qBool() || this.qFetch() !== OPAQUE || !this.qBool()) return undefined;
+    q = this.q;
+    if (d[q] !== TUPLE || d[q + 1] !== MEMOIZE || d[q + 2] !== BUILD) return undefined;
+    this.q = q + 3;
+    this.qMemo += 2;
+    this.qObjects += 2;
+    if (this.qFetch() !== 'size') return undefined;
+    const size = this.qSize();
+    if (size === undefined || this.qFetch() !== 'chunks' || !this.qBytes(EMPTY_LIST, MEMOIZE)) return undefined;
+    this.qMemo++;
+    this.qObjects++;
+    const chunks: DcpChunkMeta[] = [];
+    if (d[this.q] === MARK) {
+      this.q++;
+      while (d[this.q] !== APPENDS) {
+        const c = this.qChunk();
+        if (c === undefined || chunks.length >= BATCH - 1) return undefined; // a full batch: the general path
+        chunks.push(c);
+      }
+      this.q++;
+    } else if (d[this.q] !== SETITEMS) {
+      const c = this.qChunk();
+      if (c === undefined || d[this.q++] !== APPEND) return undefined;
+      chunks.push(c);
+    }
+    if (!this.qBytes(SETITEMS, BUILD)) return undefined;
+    for (const c of chunks) if (c.offsets.length !== size.length || c.sizes.length !== size.length) return undefined;
+    const at = this.memo.count + propsMemo;
+    this.qCommit();
+    this.memo.replace(at, this.propsOf(dtype.name)); // the properties instance, now built
+    return { kind: 'tensor', dtype: TORCH_DTYPES[dtype.name] ?? null, dtypeName: dtype.name, size, chunks };
+  }
+
+  private qBool(): boolean {
+    const b = this.d[this.q];
+    if (b !== NEWFALSE && b !== NEWTRUE) return false;
+    this.q++;
+    return true;
   }
 
   /**
