@@ -120,16 +120,28 @@ class KeyBytes {
  */
 class KeptMemo {
   count = 0;
-  private codes = new Int32Array(1 << 12);
+  /** Entries from `count` on are always -1, so that pushUnknown only moves `count`. */
+  private codes = new Int32Array(1 << 12).fill(-1);
   private readonly values: Kept[] = [];
 
+  private ensure(n: number): void {
+    if (this.count + n <= this.codes.length) return;
+    let len = this.codes.length * 2;
+    while (len < this.count + n) len *= 2;
+    const grown = new Int32Array(len).fill(-1);
+    grown.set(this.codes.subarray(0, this.count));
+    this.codes = grown;
+  }
+
   private push(code: number): void {
-    if (this.count === this.codes.length) {
-      const grown = new Int32Array(this.codes.length * 2);
-      grown.set(this.codes);
-      this.codes = grown;
-    }
+    this.ensure(1);
     this.codes[this.count++] = code;
+  }
+
+  /** Forgets the entries from `count` on (a lookahead's). */
+  truncate(count: number): void {
+    this.codes.fill(-1, count, this.count);
+    this.count = count;
   }
 
   putString(opAt: number): void {
@@ -157,7 +169,8 @@ class KeptMemo {
 
   /** n entries this reader cannot hand back. */
   pushUnknown(n: number): void {
-    for (let k = 0; k < n; k++) this.push(-1);
+    this.ensure(n);
+    this.count += n;
   }
 
   /** Entry i; `decode` reads the str opcode at a byte offset. Undefined when not kept. */
@@ -542,7 +555,7 @@ class Reader {
       throw e;
     } finally {
       this.p = at;
-      this.memo.count = memoCount; // entries past it are overwritten by the next puts
+      this.memo.truncate(memoCount);
       this.objects = objects;
     }
   }
