@@ -52,7 +52,7 @@ const metadataOf = (c: string): Uint8Array => new Uint8Array(readFileSync(path.j
 
 describe('the direct .metadata reader gives what the pickle machine gives', () => {
   it('covers the DCP fixtures', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(8);
+    expect(cases.length).toBeGreaterThanOrEqual(5); // 11 in test/fixtures; fewer in some SHARDSCOPE_FIXTURES sets
   });
 
   for (const c of cases) {
@@ -74,7 +74,8 @@ describe('the direct .metadata reader gives what the pickle machine gives', () =
   });
 
   it('tight limits: the same error at the same opcode', () => {
-    const bytes = metadataOf('fsdp_train');
+    // The largest .metadata at hand (fsdp_train's, in test/fixtures).
+    const bytes = cases.map(metadataOf).reduce((a, b) => (b.length > a.length ? b : a));
     const limits = fc.record(
       {
         maxStackDepth: fc.integer({ min: 1, max: 200 }),
