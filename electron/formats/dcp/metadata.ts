@@ -312,7 +312,7 @@ export function parseDcpMetadata(bytes: Uint8Array, limits?: Partial<PickleLimit
   }
   let result;
   try {
-    result = unpickle(bytes, { resolvers: METADATA_ALLOW_LIST, ...(limits === undefined ? {} : { limits }), ...(opts.fastPaths === undefined ? {} : { fastPaths: opts.fastPaths }) });
+    result = unpickle(bytes, { resolvers: METADATA_ALLOW_LIST, ...(limits === undefined ? {} : { limits }) });
   } catch (e) {
     if (e instanceof FormatError) throw e.inFile(METADATA_FILE);
     throw e;

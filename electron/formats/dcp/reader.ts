@@ -19,7 +19,6 @@ import { readObjectItem } from './objects';
 import { checkTiling } from './tiling';
 import { parseTransforms } from './transforms';
 
-
 interface ReadState {
   readonly folder: CheckpointFolder;
   readonly md: DcpMetadata;
