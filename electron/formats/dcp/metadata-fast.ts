@@ -27,6 +27,11 @@ import { CHUNK_STORAGE, METADATA_INDEX, STORAGE_INFO, TENSOR_STORAGE, TRANSFORMS
 import type { DcpChunkMeta, DcpMetadata, DcpStorageInfo, DcpStorageMeta, DcpStorageMetaInfo } from './metadata';
 import { duplicateDiagnostic, StorageIndex } from './storage-index';
 
+/** The opcode that closes a tuple of n items: TUPLE after a MARK, else TUPLE1–3 (-1: none, for n outside 1–3). */
+function tupleClose(marked: boolean, n: number): number {
+  return marked ? TUPLE : n >= 1 && n <= 3 ? TUPLE1 + n - 1 : -1;
+}
+
 /** Thrown to decline; caught in readTorchMetadata only. */
 class Decline {}
 const DECLINE = new Decline();
@@ -64,9 +69,7 @@ const SETITEMS = 0x75;
 const EMPTY_DICT = 0x7d;
 const PROTO = 0x80;
 const NEWOBJ = 0x81;
-const TUPLE1 = 0x85;
-const TUPLE2 = 0x86;
-const TUPLE3 = 0x87;
+const TUPLE1 = 0x85; // TUPLE2 and TUPLE3 follow it: 0x86, 0x87
 const NEWTRUE = 0x88;
 const NEWFALSE = 0x89;
 const LONG1 = 0x8a;
@@ -452,6 +455,13 @@ class Reader {
     return g;
   }
 
+  /** The end of a tuple of n items (see tupleClose) and its MEMOIZE, never kept. */
+  private closeTuple(marked: boolean, n: number): void {
+    this.expect(tupleClose(marked, n));
+    this.created();
+    this.memoizeIf(undefined);
+  }
+
   /** `(ints…)`: EMPTY_TUPLE, or ints then TUPLE1–3, or MARK ints TUPLE, then MEMOIZE. */
   private intTuple(): readonly number[] {
     if (this.op(EMPTY_TUPLE)) return this.ints.share([]);
@@ -462,12 +472,8 @@ class Reader {
       if (n >= MAX_TENSOR_DIMS) decline();
       items[n++] = this.uint();
     }
-    const close = marked ? TUPLE : n === 1 ? TUPLE1 : n === 2 ? TUPLE2 : n === 3 ? TUPLE3 : -1;
-    this.expect(close);
-    this.created();
-    const shared = this.ints.shareFrom(items, n);
-    this.memoizeIf(undefined); // Size tuples are not kept: torch never fetches one (a fetch declines)
-    return shared;
+    this.closeTuple(marked, n); // Size tuples are not kept: torch never fetches one (a fetch declines)
+    return this.ints.shareFrom(items, n);
   }
 
   /** A torch.Size: a fetch of one kept, or `torch.Size((ints…))` as pickled (the tuple itself). */
@@ -476,9 +482,7 @@ class Reader {
     // The argument tuple is `(dims,)`: TUPLE1 after dims, or MARK dims TUPLE (two MARKs in a row).
     const marked = this.peek() === MARK && this.d[this.p + 1] === MARK && this.op(MARK);
     const dims = this.intTuple();
-    this.expect(marked ? TUPLE : TUPLE1);
-    this.created();
-    this.memoizeIf(undefined);
+    this.closeTuple(marked, 1);
     this.expect(REDUCE);
     this.memoizeIf(undefined);
     return dims;
@@ -628,9 +632,7 @@ class Reader {
       this.str();
       args = 2;
     } else decline();
-    this.expect(marked ? TUPLE : args === 1 ? TUPLE1 : TUPLE2);
-    this.created();
-    this.memoizeIf(undefined);
+    this.closeTuple(marked, args);
     this.expect(REDUCE);
     this.created();
     this.memoizeIf(OPAQUE);
@@ -773,10 +775,7 @@ class Reader {
       else break;
       if (!marked && items.length > 3) decline();
     }
-    const close = marked ? TUPLE : items.length === 1 ? TUPLE1 : items.length === 2 ? TUPLE2 : items.length === 3 ? TUPLE3 : -1;
-    this.expect(close);
-    this.created();
-    this.memoizeIf(undefined);
+    this.closeTuple(marked, items.length);
     return items;
   }
 
@@ -901,10 +900,7 @@ class Reader {
     const args: string[] = [];
     const marked = this.op(MARK);
     while (this.peek() === SHORT_BINUNICODE || this.peek() === BINUNICODE || this.isFetch()) args.push(this.str());
-    const close = marked ? TUPLE : args.length === 1 ? TUPLE1 : args.length === 2 ? TUPLE2 : args.length === 3 ? TUPLE3 : -1;
-    this.expect(close);
-    this.created();
-    this.memoizeIf(undefined);
+    this.closeTuple(marked, args.length);
     this.expect(REDUCE);
     const s = g.handler.reduce(g, args, NO_CONTEXT);
     if (typeof s !== 'string') decline();
@@ -998,7 +994,7 @@ class Reader {
       if (v < 0) break;
       items[n] = v;
     }
-    if (n === 0 || this.d[this.q] !== TUPLE1 + n - 1) return undefined;
+    if (n === 0 || this.d[this.q] !== tupleClose(false, n)) return undefined;
     this.q++;
     // MEMOIZE (the tuple) TUPLE1 MEMOIZE (the argument tuple) REDUCE MEMOIZE (the Size)
     const d = this.d;
