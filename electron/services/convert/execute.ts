@@ -12,6 +12,7 @@ import type { ConvertedFile, ConvertPhase } from '../../../shared/model/convert'
 import { FormatError } from '../../../shared/errors';
 import { fsyncPath } from '../../io/atomic-dir';
 import { WorkerPool } from '../../workers/pool';
+import { batchBySize } from '../../workers/batch';
 import type { ConvertWorkerApi, WriteFault, WriteJob } from '../../workers/convert-api';
 import { openCheckpoint } from '../inspect/open';
 import type { PlannedTensor, WritePlan } from './plan';
@@ -64,35 +65,21 @@ interface Group {
   readonly tensors: readonly PlannedTensor[];
 }
 
+const nbytesOf = (t: { readonly nbytes: number }): number => t.nbytes;
+
 function groupJobs(input: ExecuteInput): Group[] {
-  const groups: Group[] = [];
-  for (const file of input.plan.files) {
-    let cur: PlannedTensor[] = [];
-    let bytes = 0;
-    const flush = (): void => {
-      if (cur.length === 0) return;
-      const tensors = cur;
-      groups.push({
-        tensors,
-        job: {
-          folderRoot: input.srcFolderRoot,
-          outFile: path.join(input.tmpDir, file.name),
-          tensors: tensors.map((t) => ({ source: t.source, dtype: t.dtype, permuteHeads: t.permuteHeads, fileOffset: t.fileOffset, nbytes: t.nbytes })),
-          hash: input.verify,
-          ...(input.faults?.write ? { fault: input.faults.write } : {}),
-        },
-      });
-      cur = [];
-      bytes = 0;
-    };
-    for (const t of file.tensors) {
-      cur.push(t);
-      bytes += t.nbytes;
-      if (bytes >= JOB_TARGET_BYTES || cur.length >= JOB_MAX_TENSORS) flush();
-    }
-    flush();
-  }
-  return groups;
+  return input.plan.files.flatMap((file) =>
+    batchBySize(file.tensors, nbytesOf, JOB_TARGET_BYTES, JOB_MAX_TENSORS).map((tensors) => ({
+      tensors,
+      job: {
+        folderRoot: input.srcFolderRoot,
+        outFile: path.join(input.tmpDir, file.name),
+        tensors: tensors.map((t) => ({ source: t.source, dtype: t.dtype, permuteHeads: t.permuteHeads, fileOffset: t.fileOffset, nbytes: t.nbytes })),
+        hash: input.verify,
+        ...(input.faults?.write ? { fault: input.faults.write } : {}),
+      },
+    })),
+  );
 }
 
 /** Runs every call; on the first failure cancels the rest, waits for them, and throws it. */
@@ -229,19 +216,7 @@ async function verifyOutput(input: ExecuteInput, pool: WorkerPool<ConvertWorkerA
     }
     if (written.model.entries.length !== entries.length) throw fail(`the output holds ${written.model.entries.length} entries, ${entries.length} were written`);
 
-    const jobs: TensorEntry[][] = [];
-    let cur: TensorEntry[] = [];
-    let bytes = 0;
-    for (const e of entries) {
-      cur.push(e);
-      bytes += e.nbytes;
-      if (bytes >= JOB_TARGET_BYTES || cur.length >= JOB_MAX_TENSORS) {
-        jobs.push(cur);
-        cur = [];
-        bytes = 0;
-      }
-    }
-    if (cur.length > 0) jobs.push(cur);
+    const jobs = batchBySize(entries, nbytesOf, JOB_TARGET_BYTES, JOB_MAX_TENSORS);
 
     let done = 0;
     let tensors = 0;

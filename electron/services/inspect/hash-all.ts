@@ -8,6 +8,7 @@ import type { CheckpointFolder } from '../../io/folder';
 import type { CheckpointModel, TensorEntry } from '../../../shared/model/checkpoint';
 import { hashTensor } from './hash';
 import { WorkerPool } from '../../workers/pool';
+import { batchBySize } from '../../workers/batch';
 import type { HashWorkerApi } from '../../workers/hash-api';
 
 /** Below this many tensor bytes, starting threads costs more than it saves. */
@@ -35,19 +36,7 @@ export async function hashAllTensors(
     for (const e of tensors) out.set(e.key, await hashTensor(folder, e, signal));
     return out;
   }
-  const jobs: TensorEntry[][] = [];
-  let cur: TensorEntry[] = [];
-  let curBytes = 0;
-  for (const e of tensors) {
-    cur.push(e);
-    curBytes += e.nbytes;
-    if (curBytes >= (tuning.jobBytes ?? JOB_BYTES)) {
-      jobs.push(cur);
-      cur = [];
-      curBytes = 0;
-    }
-  }
-  if (cur.length > 0) jobs.push(cur);
+  const jobs = batchBySize(tensors, (e) => e.nbytes, tuning.jobBytes ?? JOB_BYTES);
   if (signal) setMaxListeners(0, signal); // one abort listener per queued job, by design
   const pool = new WorkerPool<HashWorkerApi>({ module: 'hash.worker', size: threads });
   try {
