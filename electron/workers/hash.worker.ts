@@ -3,7 +3,8 @@
 import { serveWorker } from './serve';
 import type { HashWorkerApi } from './hash-api';
 import { BlockingFolder } from '../io/blocking-folder';
-import { hashTensor, workerHashReads } from '../services/inspect/hash';
+import { hashTensor } from '../services/inspect/hash';
+import { blockingReads } from '../services/tensor-data/assemble';
 
 serveWorker<HashWorkerApi>('hash.worker', {
   hash: async (job, ctx) => {
@@ -11,7 +12,7 @@ serveWorker<HashWorkerApi>('hash.worker', {
     const folder = new BlockingFolder(job.root);
     try {
       const out: string[] = [];
-      const read = workerHashReads();
+      const read = blockingReads();
       for (const e of job.entries) out.push(await hashTensor(folder, e, ctx.signal, read));
       return { value: out };
     } finally {

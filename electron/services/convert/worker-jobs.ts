@@ -5,9 +5,10 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { CheckpointFolder } from '../../io/folder';
 import type { HashJob, HashJobResult, WriteJob, WriteJobResult } from '../../workers/convert-api';
 import { FormatError } from '../../../shared/errors';
-import { hashTensor, workerHashReads } from '../inspect/hash';
+import { hashTensor } from '../inspect/hash';
+import { blockingReads } from '../tensor-data/assemble';
 import { createCounter } from './progress-throttle';
-import { writeTensor, WRITE_BLOCK_BYTES, type ByteSink } from './write-tensor';
+import { writeTensor, type ByteSink } from './write-tensor';
 
 function checkCancel(signal: AbortSignal): void {
   if (signal.aborted) throw new FormatError('CANCELLED', 'cancelled');
@@ -52,12 +53,12 @@ export async function runWriteJob(folder: CheckpointFolder, job: WriteJob, signa
       }
     },
   };
-  const scratch = new Uint8Array(WRITE_BLOCK_BYTES);
+  const read = blockingReads(); // one block buffer for all the job's tensors
   try {
     const hashes: (string | null)[] = [];
     for (const t of job.tensors) {
       checkCancel(signal);
-      hashes.push(await writeTensor(folder, t, sink, { signal, hash: job.hash, scratch }));
+      hashes.push(await writeTensor(folder, t, sink, { signal, hash: job.hash, read }));
     }
     counter.flush();
     return { hashes, bytes };
@@ -69,10 +70,7 @@ export async function runWriteJob(folder: CheckpointFolder, job: WriteJob, signa
 export async function runHashJob(folder: CheckpointFolder, job: HashJob, signal: AbortSignal, onBytes: (n: number) => void): Promise<HashJobResult> {
   const counter = createCounter(onBytes);
   const hashes: string[] = [];
-  // As the writes read: one reused block, no read-ahead (the reads block this thread anyway).
-  // Measured, --verify of the 2.1 GiB bench checkpoint: 2.97 s and 207 MiB peak RSS with
-  // readTensorBlocks' defaults (two 8 MiB blocks per tensor), 2.60 s and 107 MiB this way.
-  const read = workerHashReads();
+  const read = blockingReads(); // as the writes read
   for (const e of job.entries) {
     checkCancel(signal);
     hashes.push(await hashTensor(folder, e, signal, read));

@@ -9,18 +9,10 @@ import type { WriteTensorTask } from '../../workers/convert-api';
 import type { CastTarget } from '../../../shared/model/convert';
 import { DTYPES } from '../../../shared/model/dtype';
 import { FormatError } from '../../../shared/errors';
-import { readTensorBlocks, type TensorReadOptions } from '../tensor-data/assemble';
+import { blockingReads, readTensorBlocks, type TensorReadOptions } from '../tensor-data/assemble';
 import { castElements, CAST_TARGETS } from './cast';
 import { permuteGeometry, takeRows, type PermuteGeometry } from './permute';
 
-/**
- * Source block size: each worker holds one block (reused across a job's tensors, no read-ahead:
- * the reads block the worker anyway), plus the cast output. Measured on the 2-core bench machine,
- * 2.1 GiB bf16 DCP, `--no-sync`, process CPU (user + sys), median of 5: 256 KiB with read-ahead
- * (as before) 2.03 s; 256 KiB without 1.75 s; 1 MiB 1.60–1.65 s (0.94 s wall); 2 MiB the same
- * but +14 MiB peak RSS; 4 MiB twice the CPU (3.3 s; the kernel's copies run far slower).
- */
-export const WRITE_BLOCK_BYTES = 1024 * 1024;
 /** Rows of one head held at once while permuting; a head bigger than this takes two passes. */
 export const PERMUTE_WINDOW_BYTES = 8 * 1024 * 1024;
 
@@ -32,16 +24,15 @@ export interface ByteSink {
 export interface WriteTensorOptions {
   readonly signal?: AbortSignal;
   readonly hash: boolean;
-  /** A WRITE_BLOCK_BYTES buffer reused across the tensors of a job (see readTensorBlocks). */
-  readonly scratch?: Uint8Array;
+  /** How to read the source (default: blockingReads(false)); pass blockingReads() once per job to reuse one buffer. */
+  readonly read?: TensorReadOptions;
 }
 
 /** Writes the tensor; returns the sha256 (hex) of its output bytes when `hash`, else null. */
 export async function writeTensor(folder: CheckpointFolder, task: WriteTensorTask, sink: ByteSink, opts: WriteTensorOptions): Promise<string | null> {
   const h = opts.hash ? createHash('sha256') : null;
   if (task.nbytes > 0) {
-    // Workers read through a BlockingFolder: no read-ahead (see TensorReadOptions.readAhead).
-    const read: TensorReadOptions = { blockBytes: WRITE_BLOCK_BYTES, readAhead: false, ...(opts.scratch ? { scratch: opts.scratch } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    const read: TensorReadOptions = { ...(opts.read ?? blockingReads(false)), ...(opts.signal ? { signal: opts.signal } : {}) };
     const w: Writing = { folder, task, sink, cast: castFor(task), h, read };
     const written = task.permuteHeads === null ? await writeStraight(w) : await writePermuted(w, permuteGeometry(task.source.key, task.source.shape, task.permuteHeads));
     if (written !== task.nbytes) {

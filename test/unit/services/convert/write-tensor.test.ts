@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { MemoryFolder } from '../../../../electron/io/memory-folder';
-import { writeTensor, PERMUTE_WINDOW_BYTES, WRITE_BLOCK_BYTES, type ByteSink } from '../../../../electron/services/convert/write-tensor';
+import { writeTensor, PERMUTE_WINDOW_BYTES, type ByteSink } from '../../../../electron/services/convert/write-tensor';
+import { BLOCKING_BLOCK_BYTES, blockingReads } from '../../../../electron/services/tensor-data/assemble';
 import { castElements } from '../../../../electron/services/convert/cast';
 import type { Chunk, TensorEntry } from '../../../../shared/model/checkpoint';
 import { DTYPES, type DType } from '../../../../shared/model/dtype';
@@ -127,12 +128,13 @@ describe('writeTensor', () => {
   });
 
   it('reuses one scratch buffer across tensors, straight and permuted, without stale bytes showing', async () => {
-    const scratch = new Uint8Array(WRITE_BLOCK_BYTES).fill(0xee);
+    const scratch = new Uint8Array(BLOCKING_BLOCK_BYTES).fill(0xee);
+    const read = { ...blockingReads(), scratch };
     for (const [shape, heads] of [[[64, 7], null], [[3, 5], null], [[32, 6], 4]] as const) {
       const bytes = f32Bytes(shape[0] * shape[1], shape[0]);
       const { folder, entry } = stored('float32', [...shape], bytes, 3);
       const { sink, file } = memorySink(OFFSET + bytes.length);
-      const hash = await writeTensor(folder, task(entry, 'float32', heads), sink, { hash: true, scratch });
+      const hash = await writeTensor(folder, task(entry, 'float32', heads), sink, { hash: true, read });
       const want = heads === null ? bytes : referencePermute(bytes, shape[0], shape[1] * 4, heads);
       expect(Buffer.from(file.subarray(OFFSET)).equals(Buffer.from(want))).toBe(true);
       expect(hash).toBe(sha(want));
