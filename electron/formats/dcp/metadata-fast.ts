@@ -507,9 +507,7 @@ class Reader {
    * SETITEM`) then BUILD: `field` reads each value by its name; names must not repeat.
    */
   private fields(field: (name: string) => void): void {
-    this.expect(EMPTY_DICT);
-    this.created();
-    this.memoizeIf(undefined);
+    this.newContainer(EMPTY_DICT);
     const seen: string[] = [];
     const one = (): void => {
       const name = this.str();
@@ -526,11 +524,16 @@ class Reader {
     this.expect(BUILD);
   }
 
-  /** `EMPTY_DICT MEMOIZE MARK`: the start of a field dict of two or more fields (all these have). */
-  private openFields(): void {
-    this.expect(EMPTY_DICT);
+  /** EMPTY_DICT or EMPTY_LIST and its MEMOIZE (never kept: a later fetch declines). */
+  private newContainer(code: typeof EMPTY_DICT | typeof EMPTY_LIST): void {
+    this.expect(code);
     this.created();
     this.memoizeIf(undefined);
+  }
+
+  /** `EMPTY_DICT MEMOIZE MARK`: the start of a field dict of two or more fields (all these have). */
+  private openFields(): void {
+    this.newContainer(EMPTY_DICT);
     this.expect(MARK);
   }
 
@@ -695,18 +698,14 @@ class Reader {
   }
 
   private chunkList(): DcpChunkMeta[] {
-    this.expect(EMPTY_LIST);
-    this.created();
-    this.memoizeIf(undefined);
+    this.newContainer(EMPTY_LIST);
     const out: DcpChunkMeta[] = [];
     this.batches(APPENDS, APPEND, () => out.push(this.chunkQuick() ?? this.chunk()), () => this.startsClass(CHUNK_STORAGE));
     return out;
   }
 
   private stateDict(): Map<string, DcpStorageMeta> {
-    this.expect(EMPTY_DICT);
-    this.created();
-    this.memoizeIf(undefined);
+    this.newContainer(EMPTY_DICT);
     const out = new Map<string, DcpStorageMeta>();
     const isMeta = (g: AllowedGlobal): boolean => g.handler === TENSOR_STORAGE || isBytesMeta(g);
     this.batches(SETITEMS, SETITEM, () => {
@@ -746,9 +745,7 @@ class Reader {
 
   private plannerData(): Map<string, PathElement[]> | null {
     if (this.op(NONE)) return null;
-    this.expect(EMPTY_DICT);
-    this.created();
-    this.memoizeIf(undefined);
+    this.newContainer(EMPTY_DICT);
     const out = new Map<string, PathElement[]>();
     const keys = this.stateKeys;
     this.keyBytes.cursor = -1;
@@ -781,9 +778,7 @@ class Reader {
 
   private storageData(index: StorageIndex, keys: readonly string[], diagnostics: Diagnostic[]): void {
     if (this.op(NONE)) return;
-    this.expect(EMPTY_DICT);
-    this.created();
-    this.memoizeIf(undefined);
+    this.newContainer(EMPTY_DICT);
     this.batches(SETITEMS, SETITEM, () => {
       if (!this.metadataIndexQuick(keys)) this.metadataIndex(keys);
       const fqn = this.indexFqn;
@@ -855,9 +850,7 @@ class Reader {
 
   private transforms(): readonly string[] {
     if (this.op(NONE)) return TRANSFORMS_ABSENT;
-    this.expect(EMPTY_LIST);
-    this.created();
-    this.memoizeIf(undefined);
+    this.newContainer(EMPTY_LIST);
     const out: string[] = [];
     this.batches(APPENDS, APPEND, () => out.push(this.str()), () => this.startsStrItem());
     return out.length === 0 ? TRANSFORMS_ABSENT : out;
@@ -879,9 +872,7 @@ class Reader {
   }
 
   private stringList(): void {
-    this.expect(EMPTY_LIST);
-    this.created();
-    this.memoizeIf(undefined);
+    this.newContainer(EMPTY_LIST);
     this.batches(APPENDS, APPEND, () => this.str(), () => this.startsStrItem());
   }
 
