@@ -27,9 +27,10 @@ interface ReadState {
   /** storage_data entry number → 1 once a key refers to it, to report entries nothing refers to. */
   readonly usedStorage: Uint8Array;
   usedCount: number;
-  /** file → item ranges, to check items tile their files. */
-  readonly ranges: Map<string, FileRanges>;
-  /** Storage file names already checked (assertBareFileName, present), with their rank and item ranges. */
+  /**
+   * Storage file names already checked (assertBareFileName, present), with their rank and the
+   * item ranges met in them (to check items tile their files), in the order files were met.
+   */
   readonly checkedFiles: Map<string, CheckedFile>;
 }
 
@@ -89,9 +90,7 @@ function checkItem(st: ReadState, key: string, info: DcpStorageInfo): CheckedFil
     if (size === undefined) {
       throw new FormatError('NOT_FOUND', `${file} is missing from the checkpoint folder; .metadata stores "${key}" in it`, { file, key });
     }
-    const ranges = { starts: [], ends: [] };
-    st.ranges.set(file, ranges);
-    checked = { size, rank: parseDistcpName(file)?.rank ?? null, ranges };
+    checked = { size, rank: parseDistcpName(file)?.rank ?? null, ranges: { starts: [], ends: [] } };
     st.checkedFiles.set(file, checked);
   }
   const end = info.offset + info.length;
@@ -158,7 +157,7 @@ async function objectEntry(st: ReadState, key: string, path: readonly PathElemen
 
 /** Items normally tile each file exactly (formats.md 1); overlaps are suspicious, gaps just odd. */
 function checkFileTiling(st: ReadState): void {
-  for (const [file, list] of st.ranges) {
+  for (const [file, { ranges: list }] of st.checkedFiles) {
     const { starts, ends } = list;
     // Writers put items in file order, so the ranges are usually sorted already: then one pass.
     let order: number[] | null = null;
@@ -205,7 +204,6 @@ export async function readDcp(folder: CheckpointFolder): Promise<CheckpointModel
     diagnostics: [...md.diagnostics],
     usedStorage: new Uint8Array(md.storageIndex.size),
     usedCount: 0,
-    ranges: new Map(),
     checkedFiles: new Map(),
   };
 
@@ -249,11 +247,11 @@ export async function readDcp(folder: CheckpointFolder): Promise<CheckpointModel
   checkFileTiling(st);
 
   let maxRank = -1;
-  for (const name of new Set([...sizes.keys(), ...st.ranges.keys()])) {
+  for (const name of new Set([...sizes.keys(), ...st.checkedFiles.keys()])) {
     const parsed = parseDistcpName(name);
     if (parsed !== null) maxRank = Math.max(maxRank, parsed.rank);
     else if (name.endsWith('.distcp')) st.diagnostics.push({ severity: 'info', message: `${name} does not follow the __R_I.distcp naming; its rank is unknown`, file: name });
-    if (name.endsWith('.distcp') && !st.ranges.has(name)) st.diagnostics.push({ severity: 'info', message: `${name} holds no item .metadata refers to`, file: name });
+    if (name.endsWith('.distcp') && !st.checkedFiles.has(name)) st.diagnostics.push({ severity: 'info', message: `${name} holds no item .metadata refers to`, file: name });
   }
 
   const info: Record<string, string> = { pickleProtocol: String(md.protocol) };
