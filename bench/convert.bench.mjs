@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `convert` speed and memory beside `cp -r` of the same folder and torch's own converters.
 // Prints a table (median wall time, MiB/s, ratio to cp, peak RSS); asserts nothing.
-// Two honest comparisons: `convert --no-sync` against `cp -r` (neither flushes its output to
-// disk), and `convert` (which fsyncs before its rename) against `cp -r && sync` as well as
-// `cp -r`: the "vs cp+sync" column, filled for the rows that sync.
+// Two honest comparisons: `convert` against `cp -r` (neither flushes its output to disk), and
+// `convert --sync` (which fsyncs before its rename) against `cp -r && sync` as well as `cp -r`:
+// the "vs cp+sync" column, filled for the rows that sync.
 //
 // Inputs: Llama-shaped bf16 DCP checkpoints (4 ranks) from test/fixtures/gen/gen_bench.py, made in
 // the torch sandbox and cached in bench/.data/ (shared with inspect.bench.mjs):
@@ -13,7 +13,7 @@
 // shards, accelerate merge_fsdp_weights) run through the sandbox and are skipped, with a line
 // saying so, where it is absent. Outputs go beside the inputs (same filesystem as cp -r), and
 // every run starts after `sync` so one run's writeback does not bill the next (`cp -r && sync`
-// is listed too: convert fsyncs its output, cp -r does not). Contenders run
+// is listed too, beside `convert --sync`). Contenders run
 // round-robin, so a change in machine load hits them alike.
 //
 // env: BENCH_RUNS (default 3), BENCH_TORCH_RUNS (default 1), BENCH_LARGE=1, TORCH_SANDBOX_TOOL.
@@ -81,13 +81,13 @@ for (const input of INPUTS) {
 
   const contenders = [
     { what: 'cp -r', cmd: 'cp', args: ['-r', dcp, out], runs: RUNS },
-    // cp -r leaves its output in the page cache; convert fsyncs. This row prices durability.
+    // cp -r leaves its output in the page cache, as convert does without --sync. This row prices durability.
     { what: 'cp -r && sync', cmd: 'sh', args: ['-c', 'cp -r "$0" "$1" && sync', dcp, out], runs: RUNS },
   ];
   // `syncs`: the output is on disk when the command ends (compared with `cp -r && sync` too).
-  const sc = (what, extra) => contenders.push({ what, cmd: process.execPath, args: [CLI, 'convert', dcp, out, '--quiet', ...extra], runs: RUNS, syncs: !extra.includes('--no-sync') });
+  const sc = (what, extra) => contenders.push({ what, cmd: process.execPath, args: [CLI, 'convert', dcp, out, '--quiet', ...extra], runs: RUNS, syncs: extra.includes('--sync') });
   sc('shardscope convert', []);
-  sc('shardscope convert --no-sync', ['--no-sync']);
+  sc('shardscope convert --sync', ['--sync']);
   if (input.torch) {
     sc('shardscope convert --verify', ['--verify']);
     const config = path.join(DATA, 'bench-llama-config.json');
@@ -122,5 +122,5 @@ printTable(
   rows,
   { keep: 2 },
 );
-console.log('vs cp: wall / `cp -r` wall. vs cp+sync: wall / `cp -r && sync` wall, for the convert rows that fsync their output (all but --no-sync).');
+console.log('vs cp: wall / `cp -r` wall. vs cp+sync: wall / `cp -r && sync` wall, for the convert rows that fsync their output (--sync).');
 for (const s of skipped) console.log(`skipped ${s}`);

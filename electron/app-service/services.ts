@@ -28,6 +28,8 @@ export function convertOptions(r: ConvertRequest): ConvertOptions {
     preset: r.preset !== null && r.configPath !== null ? { name: r.preset, configPath: r.configPath } : null,
     verify: r.verify,
     force: r.replaceExisting,
+    // One click: the folder appears only once it is on disk (a laptop's battery, a USB drive).
+    sync: true,
   };
 }
 

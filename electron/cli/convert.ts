@@ -23,7 +23,7 @@ interface ConvertFlags {
   config?: string;
   verify?: boolean;
   force?: boolean;
-  /** false with --no-sync (commander's negatable option); true otherwise. */
+  /** true with --sync; false with --no-sync (the default, kept for scripts written for 0.x). */
   sync?: boolean;
   threads?: string;
   progress?: string;
@@ -56,7 +56,8 @@ export function registerConvert(program: Command, ctx: CliContext): void {
     .option('--verify', "read the output back and compare every tensor's sha256 with what was written")
     .option('--force', 'replace an existing DST, once the new output is complete')
     .option('--threads <n>', 'worker threads (default: min(4, cores))')
-    .option('--no-sync', 'skip flushing the output to disk before the rename: faster, and still atomic if the process dies, but a power loss can leave zero-filled files')
+    .option('--sync', 'flush the output to disk (fsync) before the rename, as DCP\'s writer does, so that a power loss cannot leave zero-filled files; without it, as cp and save_file, the output is still atomic if the process dies')
+    .addOption(new Option('--no-sync', 'the default: leave flushing to the kernel').hideHelp())
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['bar', 'json', 'none']).default('bar'))
     .option('--quiet', 'print nothing but errors')
     .action(async (src: string, dst: string, flags: ConvertFlags) => {
@@ -86,7 +87,7 @@ function toOptions(f: ConvertFlags): ConvertOptions {
     preset: f.preset !== undefined ? { name: f.preset, configPath: f.config ?? '' } : null,
     verify: f.verify === true,
     force: f.force === true,
-    sync: f.sync !== false,
+    sync: f.sync === true,
     ...(threads !== undefined ? { threads } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // folder beside the destination, named `.shardscope-tmp-<name>-<pid>-<random>`, and renamed
 // into place once complete (rename within one filesystem is atomic). Before the rename the
 // caller fsyncs the files and commit() the folder, and the parent after it, so that a power loss
-// leaves the old state or the whole new folder; without those flushes (convert --no-sync) the
+// leaves the old state or the whole new folder; without those flushes (convert without --sync) the
 // rename is still atomic for other processes and if this one dies, but after a power loss the
 // renamed folder may hold zero-filled or missing data. A cancelled or failed run
 // removes its temp folder; a killed one leaves only that clearly named folder, which the next

@@ -24,10 +24,11 @@ export interface ConvertOptions {
   /** Worker threads. Default min(4, cores). */
   readonly threads?: number;
   /**
-   * Flush the output to disk (fsync every file and the folder) before it is renamed into place.
-   * Default true. False (`--no-sync`) skips the flushes: the rename is still atomic against a
-   * crash or kill of the process, but not against a power loss or kernel crash, after which the
-   * folder may hold zero-filled or missing data.
+   * Flush the output to disk (fsync every file and the folder) before it is renamed into place,
+   * as DCP's FileSystemWriter does (`sync_files`). Default false, as `cp`, `torch.save` and
+   * safetensors' `save_file`: the rename is still atomic against a crash, kill or Ctrl-C of the
+   * process, but not against a power loss or kernel crash soon after, which can leave the folder
+   * with zero-filled or missing data. The CLI's `--sync` sets it; the desktop app always does.
    */
   readonly sync?: boolean;
 }

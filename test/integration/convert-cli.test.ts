@@ -27,7 +27,7 @@ describe('shardscope convert', () => {
   it('--quiet prints nothing; --progress json prints one JSON object per line ending with "done"', async () => {
     const q = await runConvertCli([copyFixture('tp'), path.join(scratch(), 'out'), '--quiet']);
     expect(q).toEqual({ code: 0, stdout: '', stderr: '' });
-    const j = await runConvertCli([copyFixture('tp'), path.join(scratch(), 'out'), '--progress', 'json', '--verify']);
+    const j = await runConvertCli([copyFixture('tp'), path.join(scratch(), 'out'), '--progress', 'json', '--verify', '--sync']);
     expect(j.code).toBe(0);
     const lines = j.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(2);
@@ -36,12 +36,12 @@ describe('shardscope convert', () => {
     expect(lines.at(-1)).toMatchObject({ event: 'done', label: 'convert', tensors: 4, verified: true });
   });
 
-  it('--no-sync writes the same bytes as the default, and has no sync phase', async () => {
+  it('--sync writes the same bytes as the default, which has no sync phase', async () => {
     const src = copyFixture('fsdp_train');
     const synced = path.join(scratch(), 'synced');
     const unsynced = path.join(scratch(), 'unsynced');
-    expect(await runConvertCli([src, synced, '--max-shard-size', '4KB', '--quiet'])).toEqual({ code: 0, stdout: '', stderr: '' });
-    const r = await runConvertCli([src, unsynced, '--max-shard-size', '4KB', '--no-sync', '--progress', 'json']);
+    expect(await runConvertCli([src, synced, '--max-shard-size', '4KB', '--sync', '--quiet'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    const r = await runConvertCli([src, unsynced, '--max-shard-size', '4KB', '--progress', 'json']);
     expect(r.code).toBe(0);
     const phases = r.stderr.trim().split('\n').map((l) => (JSON.parse(l) as { phase?: string }).phase);
     expect(new Set(phases)).toEqual(new Set(['plan', 'write', 'commit', undefined]));

@@ -96,12 +96,12 @@ describe('cancel and failure leave nothing behind', () => {
     expect(spawnSync('ls', ['-A', parent], { encoding: 'utf8' }).stdout).toBe('');
   });
 
-  it('--no-sync: a failed or cancelled run leaves nothing either', async () => {
+  it('with --sync: a failed or cancelled run leaves nothing either', async () => {
     const parent = scratch();
-    const failing = convertCheckpoint(copyFixture('fsdp_train'), path.join(parent, 'out'), { sync: false, threads: 2 }, { faults: { write: { code: 'ENOSPC', afterBytes: 1000 } } });
+    const failing = convertCheckpoint(copyFixture('fsdp_train'), path.join(parent, 'out'), { sync: true, threads: 2 }, { faults: { write: { code: 'ENOSPC', afterBytes: 1000 } } });
     await expect(failing).rejects.toMatchObject({ code: 'DISK_FULL' });
     const ac = new AbortController();
-    const cancelled = convertCheckpoint(bigSafetensors(16), path.join(parent, 'out'), { sync: false, threads: 1 }, {
+    const cancelled = convertCheckpoint(bigSafetensors(16), path.join(parent, 'out'), { sync: true, threads: 1 }, {
       signal: ac.signal,
       onProgress: (p) => {
         if (p.phase === 'write') ac.abort();

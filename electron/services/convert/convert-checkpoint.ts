@@ -164,14 +164,14 @@ export async function convertCheckpoint(src: string, dst: string, options: Conve
         tmpDir: out.tmp,
         threads,
         verify: options.verify === true,
-        sync: options.sync !== false,
+        sync: options.sync === true,
         signal,
         report,
         ...(hooks.faults ? { faults: hooks.faults } : {}),
       });
       if (signal.aborted) throw cancelled();
       report('commit', plan.totalSize, plan.totalSize, plan.tensorCount, true);
-      await out.commit(options.force === true, { sync: options.sync !== false });
+      await out.commit(options.force === true, { sync: options.sync === true });
       return {
         src: srcAbs,
         dst: dstAbs,

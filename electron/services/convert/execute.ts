@@ -1,7 +1,7 @@
 // Carries out a WritePlan inside a temp folder (io/atomic-dir.ts): the main thread creates each
 // output file at its final size with its header, then worker threads write the tensors into
 // their byte ranges by position; files are fsynced (flushed in the background while the copy
-// runs: writeback.ts; none of it with --no-sync), and with --verify read back with the project's
+// runs: writeback.ts; only with --sync), and with --verify read back with the project's
 // own reader and hashed. The caller renames the folder into place afterwards.
 
 import { setMaxListeners } from 'node:events';
@@ -48,7 +48,7 @@ export interface ExecuteInput {
   readonly tmpDir: string;
   readonly threads: number;
   readonly verify: boolean;
-  /** Flush the output files to disk (background writeback, then fsync each); false: --no-sync. */
+  /** Flush the output files to disk (background writeback, then fsync each); false unless --sync. */
   readonly sync: boolean;
   readonly signal: AbortSignal;
   readonly report: (phase: ConvertPhase, bytesDone: number, bytesTotal: number, tensorsDone: number, force?: boolean) => void;
@@ -146,7 +146,7 @@ export async function executePlan(input: ExecuteInput): Promise<ExecuteResult> {
     let bytes = 0;
     let tensors = 0;
     report('write', 0, plan.totalSize, 0, true);
-    // --no-sync: no background flushes and no final fsync; the kernel writes the pages back later.
+    // Without --sync: no background flushes and no final fsync; the kernel writes the pages back later.
     const writeback = input.sync ? createWriteback() : null;
     const results = await runAll(
       groups.map((g) => async (s: AbortSignal) => {

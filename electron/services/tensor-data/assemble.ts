@@ -45,7 +45,7 @@ export const DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024;
 /**
  * Block size for a worker thread that reads through a BlockingFolder (convert's writes and
  * --verify, inspect --hash). Measured on the 2-core bench machine, convert of the 2.1 GiB bf16
- * DCP with --no-sync, process CPU (user + sys), median of 5: 256 KiB with read-ahead 2.03 s,
+ * DCP without --sync, process CPU (user + sys), median of 5: 256 KiB with read-ahead 2.03 s,
  * 256 KiB without 1.75 s, 1 MiB 1.60–1.65 s, 2 MiB the same but +14 MiB peak RSS, 4 MiB 3.3 s
  * (the kernel's copies run far slower). --verify: 2.97 s and 207 MiB with the defaults (two
  * 8 MiB blocks per tensor), 2.60 s and 107 MiB this way.

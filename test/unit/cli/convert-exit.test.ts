@@ -40,8 +40,8 @@ describe('convert exit codes', () => {
 });
 
 describe('convert flags', () => {
-  it('--no-sync turns the flushes off; without it convert syncs', async () => {
-    for (const [flags, sync] of [[[], true], [['--no-sync'], false]] as const) {
+  it('--sync turns the flushes on; without it (or with the old --no-sync) convert leaves them to the kernel', async () => {
+    for (const [flags, sync] of [[[], false], [['--sync'], true], [['--no-sync'], false]] as const) {
       failWith.error = new FormatError('CANCELLED', 'stop here');
       failWith.options = null;
       const program = new Command().exitOverride();
