@@ -7,7 +7,6 @@ import { type Command, Option } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT, EXIT_DIFFERENT, EXIT_OK } from './context';
 import { withSigintAbort } from './interrupt';
 import { createProgressReporter, parseProgressMode, type ProgressReporter } from './progress';
-import { convertCheckpoint } from '../services/convert/convert-checkpoint';
 import { presetNames } from '../services/presets';
 import { FormatError, describeError, toAppError } from '../../shared/errors';
 import type { CastTarget, ConvertOptions, ConvertSummary, SkipReason } from '../../shared/model/convert';
@@ -98,6 +97,8 @@ export async function runConvert(ctx: CliContext, src: string, dst: string, flag
     try {
       const mode = parseProgressMode(flags.progress, flags.quiet === true);
       progress = createProgressReporter(ctx, mode, 'convert');
+      // Loaded here, not at the top: `shardscope inspect` should not pay for convert's modules.
+      const { convertCheckpoint } = await import('../services/convert/convert-checkpoint');
       const summary = await convertCheckpoint(src, dst, toOptions(flags), {
         signal,
         onProgress: (p) =>

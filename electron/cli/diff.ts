@@ -4,8 +4,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT, EXIT_DIFFERENT, EXIT_OK } from './context';
 import { withSigintAbort } from './interrupt';
-import { diffCheckpoints } from '../services/diff/diff-checkpoints';
-import { formatText, toJson } from '../services/diff/report';
 import type { DiffOptions } from '../../shared/model/diff';
 import { createProgressReporter, parseProgressMode, type ProgressReporter } from './progress';
 import { describeError, toAppError } from '../../shared/errors';
@@ -65,6 +63,9 @@ export async function runDiff(ctx: CliContext, a: string, b: string, opts: DiffC
         ...(opts.config !== undefined ? { config: opts.config } : {}),
         ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       };
+      // Loaded here, not at the top: other commands should not pay for diff's modules.
+      const { diffCheckpoints } = await import('../services/diff/diff-checkpoints');
+      const { formatText, toJson } = await import('../services/diff/report');
       const report = await diffCheckpoints(a, b, options, {
         signal,
         onProgress: (p) =>

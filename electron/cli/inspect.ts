@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT } from './context';
 import { withSigintAbort } from './interrupt';
 import { locateError, openCheckpoint } from '../services/inspect/open';
-import { hashAllTensors } from '../services/inspect/hash-all';
 import type { CheckpointModel } from '../../shared/model/checkpoint';
 import { describeError, toAppError } from '../../shared/errors';
 import { printTree } from './print-tree';
@@ -32,7 +31,7 @@ export async function runInspect(ctx: CliContext, target: string, opts: InspectO
       const ck = await openCheckpoint(target);
       try {
         const hashes = opts.hash
-          ? await hashAllTensors(ck.model, ck.folder, signal).catch((e: unknown) => {
+          ? await (await import('../services/inspect/hash-all')).hashAllTensors(ck.model, ck.folder, signal).catch((e: unknown) => {
               throw locateError(e, ck.folder.root);
             })
           : null;

@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { describeError, toAppError } from '../../shared/errors';
 import { packageRoot, recentFile, rendererDir } from '../app-service/locations';
-import { serveUi } from '../server/serve';
 import { type CliContext, EXIT_BAD_INPUT, EXIT_OK } from './context';
 import { electronPackageDir, launchElectron, locateElectron, runElectronInstall } from './electron-binary';
 
@@ -62,6 +61,7 @@ async function runUi(ctx: CliContext, target: string | undefined, opts: { port?:
   let lastError: unknown;
   for (const port of ports) {
     try {
+      const { serveUi } = await import('../server/serve'); // the server's modules, for `ui` only
       serving = await serveUi({ port, rendererDir: rendererDir(root), initialPath, recentFile: recentFile(), version });
       break;
     } catch (e) {

@@ -117,81 +117,89 @@ class KeyBytes {
 }
 
 /**
- * The memo, one Int32 per entry: -1 for a value this reader cannot hand back, -2 - i for the
- * i-th kept value, or, for a str it never decoded (a storage entry's fqn matched against a key's
- * bytes: 400k of them, never fetched), the byte offset of its opcode, decoded on a fetch.
+ * The memo, one Int32 per entry: 0 for a value this reader cannot hand back, -1 - i for the i-th
+ * kept value, or, for a str it never decoded (a storage entry's fqn matched against a key's
+ * bytes: 400k of them, never fetched), 1 + the byte offset of its opcode, decoded on a fetch.
+ * Entries past the array are 0: most entries are ones no fetch can use (a chunk's instance, its
+ * state dict, its Size tuples: 6M of them in a 100k-key file), and passing them only counts them.
  */
 class KeptMemo {
   count = 0;
-  /** Entries from `count` on are always -1, so that pushUnknown only moves `count`. */
-  private codes = new Int32Array(1 << 12).fill(-1);
+  private codes: Int32Array;
   private readonly values: Kept[] = [];
 
-  private ensure(n: number): void {
-    if (this.count + n <= this.codes.length) return;
-    let len = this.codes.length * 2;
-    while (len < this.count + n) len *= 2;
-    const grown = new Int32Array(len).fill(-1);
-    grown.set(this.codes.subarray(0, this.count));
-    this.codes = grown;
+  /**
+   * `expected`: about how many entries the pickle will make. Sized once: regrowing a 30 MB
+   * array is a copy, and page faults on the new one, each time.
+   */
+  constructor(expected: number) {
+    this.codes = new Int32Array(Math.max(1 << 12, expected));
   }
 
-  private push(code: number): void {
-    this.ensure(1);
-    this.codes[this.count++] = code;
+  /** Sets entry i (growing the array to hold it); entries past `count` are kept at 0. */
+  private set(i: number, code: number): void {
+    if (i >= this.codes.length) {
+      let len = this.codes.length * 2;
+      while (len <= i) len *= 2;
+      const grown = new Int32Array(len); // zeros: unknown
+      grown.set(this.codes);
+      this.codes = grown;
+    }
+    this.codes[i] = code;
   }
 
   /** Forgets the entries from `count` on (a lookahead's). */
   truncate(count: number): void {
-    this.codes.fill(-1, count, this.count);
+    if (count < this.codes.length) this.codes.fill(0, count, Math.min(this.count, this.codes.length));
     this.count = count;
   }
 
   putString(opAt: number): void {
-    this.push(opAt);
+    this.set(this.count++, opAt + 1);
   }
 
   putValue(v: Kept | undefined): void {
-    if (v === undefined) return this.push(-1);
-    this.values.push(v);
-    this.push(-2 - (this.values.length - 1));
+    if (v === undefined) {
+      this.count++;
+      return;
+    }
+    this.replace(this.count++, v);
   }
 
   /** Replaces entry i (an instance memoized before its BUILD, kept once built). */
   replace(i: number, v: Kept): void {
     this.values.push(v);
-    this.codes[i] = -2 - (this.values.length - 1);
+    this.set(i, -this.values.length);
   }
 
   /** Entry i when it is kept as a value (not a str still undecoded); else undefined. */
   value(i: number): Kept | undefined {
-    if (!(i < this.count)) return undefined;
+    if (!(i < this.count && i < this.codes.length)) return undefined;
     const code = this.codes[i] as number;
-    return code <= -2 ? this.values[-2 - code] : undefined;
+    return code < 0 ? this.values[-1 - code] : undefined;
   }
 
   /** n entries this reader cannot hand back. */
   pushUnknown(n: number): void {
-    this.ensure(n);
     this.count += n;
   }
 
   /** Entry i; `decode` reads the str opcode at a byte offset. Undefined when not kept. */
   get(i: number, decode: (opAt: number) => string): Kept | undefined {
-    if (i >= this.count) return undefined;
+    if (!(i < this.count && i < this.codes.length)) return undefined;
     const code = this.codes[i] as number;
-    if (code >= 0) {
-      const s = decode(code);
+    if (code > 0) {
+      const s = decode(code - 1);
       this.replace(i, s); // decoded once
       return s;
     }
-    return code === -1 ? undefined : this.values[-2 - code];
+    return code === 0 ? undefined : this.values[-1 - code];
   }
 }
 
 class Reader {
   private p = 0;
-  private readonly memo = new KeptMemo();
+  private readonly memo: KeptMemo;
   private readonly keyBytes = new KeyBytes();
   private readonly decodeStr = (opAt: number): string => this.decodeStrAt(opAt);
   /** An upper bound of the objects the machine would count. */
@@ -210,6 +218,8 @@ class Reader {
     private readonly limits: PickleLimits,
   ) {
     this.d = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    // torch's `.metadata` makes one memo entry per 9–10 bytes (a 100k-key file: 7.6M in 75 MB).
+    this.memo = new KeptMemo(Math.ceil(bytes.length / 8));
   }
 
   // ---- opcodes and operands ----
@@ -344,11 +354,18 @@ class Reader {
    * storage entry's fqn is nearly always the next key, and a match makes no new string.
    */
   private matchKey(at: number, n: number): number {
+    const kb = this.keyBytes;
+    const pos = this.matchFrom(kb.cursor + 1, at, n);
+    // Each rank's storage entries start over at the first key.
+    return pos >= 0 || kb.cursor < 0 ? pos : this.matchFrom(0, at, n);
+  }
+
+  /** matchKey among the KEY_LOOKAHEAD keys from position `from`. */
+  private matchFrom(from: number, at: number, n: number): number {
     const d = this.d;
     const kb = this.keyBytes;
-    for (let k = 1; k <= KEY_LOOKAHEAD; k++) {
-      const pos = kb.cursor + k;
-      if (pos >= kb.count) break;
+    const end = Math.min(from + KEY_LOOKAHEAD, kb.count);
+    for (let pos = from; pos < end; pos++) {
       const kAt = kb.at[pos] as number;
       if (kAt < 0 || kb.len[pos] !== n) continue;
       let i = 0;
@@ -763,18 +780,21 @@ class Reader {
 
   /** A planner path: a non-empty tuple of str and non-negative int. */
   private path(): PathElement[] {
-    const items: PathElement[] = [];
+    const items = this.pathScratch; // copied out at its length (see tensorMetaQuick)
+    let n = 0;
     const marked = this.op(MARK);
     for (;;) {
       const c = this.peek();
-      if (c === SHORT_BINUNICODE || c === BINUNICODE || c === BINGET || c === LONG_BINGET) items.push(this.str());
-      else if (this.isInt()) items.push(this.uint());
+      if (c === SHORT_BINUNICODE || c === BINUNICODE || c === BINGET || c === LONG_BINGET) items[n++] = this.str();
+      else if (this.isInt()) items[n++] = this.uint();
       else break;
-      if (!marked && items.length > 3) decline();
+      if (!marked && n > 3) decline();
     }
-    this.closeTuple(marked, items.length);
-    return items;
+    this.closeTuple(marked, n);
+    return items.slice(0, n);
   }
+
+  private readonly pathScratch: PathElement[] = [];
 
   private storageData(index: StorageIndex, keys: readonly string[], diagnostics: Diagnostic[]): void {
     if (this.op(NONE)) return;
@@ -783,7 +803,7 @@ class Reader {
       if (!this.metadataIndexQuick(keys)) this.metadataIndex(keys);
       const fqn = this.indexFqn;
       const offsets = this.indexOffsets;
-      const info = this.storageInfoQuick() ?? this.storageInfo();
+      if (!this.storageInfoQuick()) this.storageInfo();
       let position = this.indexPosition;
       if (position < 0) {
         // Not among the keys after the last one matched (each rank's items start over at the
@@ -791,7 +811,7 @@ class Reader {
         position = index.positionOf(fqn);
         if (position >= 0) this.keyBytes.cursor = position;
       }
-      if (!index.addAt(position, fqn, offsets, info)) diagnostics.push(duplicateDiagnostic(fqn, offsets));
+      if (!index.addAt(position, fqn, offsets, this.infoFile, this.infoOffset, this.infoLength, this.infoTransforms)) diagnostics.push(duplicateDiagnostic(fqn, offsets));
     }, () => this.startsClass(METADATA_INDEX));
   }
 
@@ -826,7 +846,8 @@ class Reader {
   private indexOffsets: readonly number[] | null = null;
   private indexPosition = -1;
 
-  private storageInfo(): DcpStorageInfo {
+  /** A _StorageInfo into infoFile, infoOffset, infoLength and infoTransforms. */
+  private storageInfo(): void {
     this.newInstance(STORAGE_INFO);
     let relativePath: string | undefined;
     let offset = -1;
@@ -845,7 +866,19 @@ class Reader {
     }
     this.closeFields();
     if (relativePath === undefined || offset < 0 || length < 0) decline();
-    return { kind: 'torch-item', file: relativePath, offset, length, transforms };
+    this.setInfo(relativePath, offset, length, transforms);
+  }
+
+  private infoFile = '';
+  private infoOffset = 0;
+  private infoLength = 0;
+  private infoTransforms: readonly string[] = TRANSFORMS_ABSENT;
+
+  private setInfo(file: string, offset: number, length: number, transforms: readonly string[]): void {
+    this.infoFile = file;
+    this.infoOffset = offset;
+    this.infoLength = length;
+    this.infoTransforms = transforms;
   }
 
   private transforms(): readonly string[] {
@@ -1047,27 +1080,33 @@ class Reader {
     if (size === undefined || this.qFetch() !== 'chunks' || !this.qBytes(EMPTY_LIST, MEMOIZE)) return undefined;
     this.qMemo++;
     this.qObjects++;
-    const chunks: DcpChunkMeta[] = [];
+    // Collected in a reused array and copied out at their count: pushing onto a new array would
+    // give each of 100k lists room for 17.
+    const found = this.chunkScratch;
+    let n = 0;
     if (d[this.q] === MARK) {
       this.q++;
       while (d[this.q] !== APPENDS) {
         const c = this.qChunk();
-        if (c === undefined || chunks.length >= BATCH - 1) return undefined; // a full batch: the general path
-        chunks.push(c);
+        if (c === undefined || n >= BATCH - 1) return undefined; // a full batch: the general path
+        found[n++] = c;
       }
       this.q++;
     } else if (d[this.q] !== SETITEMS) {
       const c = this.qChunk();
       if (c === undefined || d[this.q++] !== APPEND) return undefined;
-      chunks.push(c);
+      found[n++] = c;
     }
     if (!this.qBytes(SETITEMS, BUILD)) return undefined;
+    const chunks = found.slice(0, n);
     for (const c of chunks) if (c.offsets.length !== size.length || c.sizes.length !== size.length) return undefined;
     const at = this.memo.count + propsMemo;
     this.qCommit();
     this.memo.replace(at, this.propsOf(dtype.name)); // the properties instance, now built
     return { kind: 'tensor', dtype: TORCH_DTYPES[dtype.name] ?? null, dtypeName: dtype.name, size, chunks };
   }
+
+  private readonly chunkScratch: DcpChunkMeta[] = [];
 
   private qBool(): boolean {
     const b = this.d[this.q];
@@ -1112,20 +1151,21 @@ class Reader {
     return true;
   }
 
-  /** A _StorageInfo written as torch writes it (relative_path, offset, length[, transform_descriptors None]). */
-  private storageInfoQuick(): DcpStorageInfo | undefined {
+  /** A _StorageInfo written as torch writes it (relative_path, offset, length[, transform_descriptors None]), as storageInfo() reads it; false: not read. */
+  private storageInfoQuick(): boolean {
     this.qStart();
-    if (!this.qClass(STORAGE_INFO) || !this.qNewState() || this.qFetch() !== 'relative_path') return undefined;
+    if (!this.qClass(STORAGE_INFO) || !this.qNewState() || this.qFetch() !== 'relative_path') return false;
     const file = this.qFetch();
-    if (typeof file !== 'string' || this.qFetch() !== 'offset') return undefined;
+    if (typeof file !== 'string' || this.qFetch() !== 'offset') return false;
     const offset = this.qUint();
-    if (offset < 0 || this.qFetch() !== 'length') return undefined;
+    if (offset < 0 || this.qFetch() !== 'length') return false;
     const length = this.qUint();
-    if (length < 0) return undefined;
-    if (this.d[this.q] !== SETITEMS && (this.qFetch() !== 'transform_descriptors' || this.d[this.q++] !== NONE)) return undefined;
-    if (!this.qBytes(SETITEMS, BUILD)) return undefined;
+    if (length < 0) return false;
+    if (this.d[this.q] !== SETITEMS && (this.qFetch() !== 'transform_descriptors' || this.d[this.q++] !== NONE)) return false;
+    if (!this.qBytes(SETITEMS, BUILD)) return false;
     this.qCommit();
-    return { kind: 'torch-item', file, offset, length, transforms: TRANSFORMS_ABSENT };
+    this.setInfo(file, offset, length, TRANSFORMS_ABSENT);
+    return true;
   }
 
   read(): DcpMetadata {

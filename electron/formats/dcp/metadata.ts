@@ -16,7 +16,7 @@ import { AllowedGlobal, asSafeInt, OpaqueCall, OpaqueGlobal, PyDict, PyInstance,
 import { pythonTypeName } from '../pickle/repr';
 import { METADATA_ALLOW_LIST, TORCH_DTYPES } from './metadata-globals';
 import { MAX_CHUNKS_PER_TENSOR, MAX_TENSOR_DIMS } from './limits';
-import { chunkRecord, indexRecord, storageInfoRecord, tensorRecord } from './metadata-records';
+import { chunkRecord, indexRecord, storageInfoRecord, tensorRecord, TRANSFORMS_ABSENT } from './metadata-records';
 import { duplicateDiagnostic, StorageIndex, storageKey } from './storage-index';
 import { readTorchMetadata } from './metadata-fast';
 
@@ -191,15 +191,14 @@ function parseStateDict(v: PyValue | undefined): Map<string, DcpStorageMeta> {
 }
 
 const BYTES_META: DcpStorageMeta = { kind: 'bytes' };
-const NO_TRANSFORMS: readonly string[] = [];
 
 function transformList(td: PyValue | undefined, fqn: string): readonly string[] {
-  if (td === undefined || td === null) return NO_TRANSFORMS;
+  if (td === undefined || td === null) return TRANSFORMS_ABSENT;
   const items = sequenceItems(td);
   if (items === undefined || !items.every((d): d is string => typeof d === 'string')) {
     throw corrupt(`storage entry "${fqn}": transform_descriptors is ${what(td)}, not a list of str`, fqn);
   }
-  return items.length === 0 ? NO_TRANSFORMS : [...items];
+  return items.length === 0 ? TRANSFORMS_ABSENT : [...items];
 }
 
 function duplicate(diagnostics: Diagnostic[], fqn: string, offsets: readonly number[] | null): void {

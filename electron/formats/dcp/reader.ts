@@ -64,7 +64,7 @@ function useStorage(st: ReadState, n: number): DcpStorageInfo {
     st.usedStorage[n] = 1;
     st.usedCount++;
   }
-  return st.md.storageIndex.infos[n] as DcpStorageInfo;
+  return st.md.storageIndex.info(n);
 }
 
 /**

@@ -1,13 +1,15 @@
-// storage_data as a lookup by (fqn, chunk offsets) that builds no key strings and hashes few:
-// a 100k-key `.metadata` has 400k entries, each with its own fqn string. A JSON key per entry
-// (and the Map holding them) was a tenth of the read, and even a Map by fqn costs a string hash
-// and a few cache misses per entry. So entries are grouped by the state_dict position of their
-// fqn, found by trying the keys just after the last one matched (torch lists each rank's items in
-// state_dict order) before a map; readers then look chunks up by position. Entries are numbered
-// in file order, so callers can mark them used in an array.
+// storage_data as a lookup by (fqn, chunk offsets) that builds no key strings, hashes few and
+// makes no object per entry: a 100k-key `.metadata` has 400k entries. A JSON key per entry (and
+// the Map holding them) was a tenth of the read; an object per entry, an array per key and the
+// arrays' growth were half of what the read allocated. So entries live in columns (typed arrays),
+// are grouped by the state_dict position of their fqn (a linked list per position, in file order),
+// found by trying the keys just after the last one matched (torch lists each rank's items in
+// state_dict order) before a map, and become DcpStorageInfo objects only when a reader asks for
+// one (info()). Entries are numbered in file order, so callers can mark them used in an array.
 
 import type { Diagnostic } from '../../../shared/model/checkpoint';
 import type { DcpStorageInfo } from './metadata';
+import { TRANSFORMS_ABSENT } from './metadata-records';
 
 /** Entries per group past which lookups go through a map of offsets (instead of a scan). */
 const SCAN_MAX = 16;
@@ -16,7 +18,8 @@ const SCAN_MAX = 16;
 const LOOKAHEAD = 4;
 
 function sameOffsets(a: readonly number[] | null, b: readonly number[] | null): boolean {
-  if (a === null || b === null) return a === b;
+  if (a === b) return true; // the readers share equal tuples (IntPool): usually the same array
+  if (a === null || b === null) return false;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -30,31 +33,64 @@ export function storageKey(fqn: string, offsets: readonly number[] | null): stri
   return JSON.stringify(offsets === null ? [fqn] : [fqn, offsets]);
 }
 
-/** Entry numbers of one fqn: one number, or a list once it has several. */
-type Group = number | number[];
+/** The entries of an fqn that is not a state_dict key: first, last, how many. */
+interface OtherGroup {
+  head: number;
+  tail: number;
+  size: number;
+}
+
+function grownInt32(a: Int32Array, len: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(len);
+  b.set(a);
+  return b;
+}
+
+function grownFloat64(a: Float64Array, len: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(len);
+  b.set(a);
+  return b;
+}
 
 export class StorageIndex {
-  /** Entry number → fqn, offsets (null for bytes items) and where the item is; file order. */
-  readonly fqns: string[] = [];
-  readonly offsets: Array<readonly number[] | null> = [];
-  readonly infos: DcpStorageInfo[] = [];
-  /** state_dict position → its entries. */
-  private readonly byPosition: Array<Group | undefined>;
-  /** Entries of fqns that are not state_dict keys (nothing refers to them). */
-  private readonly byOtherFqn = new Map<string, Group>();
-  /** Group → offsetsKey → entry number, for groups of more than SCAN_MAX entries. */
-  private readonly byOffsets = new Map<Group, Map<string, number>>();
+  private count = 0;
+  // Columns, one slot per entry (grown by doubling).
+  /** state_dict position of the entry's fqn; -1: not a key (its fqn in otherFqn). */
+  private position = new Int32Array(1024);
+  /** Next entry of the same group, in file order; -1: none. */
+  private next = new Int32Array(1024);
+  private fileIds = new Int32Array(1024);
+  private starts = new Float64Array(1024);
+  private lengths = new Float64Array(1024);
+  private readonly offsetsOf: Array<readonly number[] | null> = [];
+  /** Entry → its transform_descriptors, for the few that have some. */
+  private readonly transformsOf = new Map<number, readonly string[]>();
+  /** Entry → fqn, for entries whose fqn is not a state_dict key. */
+  private readonly otherFqn = new Map<number, string>();
+  private readonly files: string[] = [];
+  private readonly fileNumbers = new Map<string, number>();
+
+  /** state_dict position → its first and last entries (-1: none) and how many it has. */
+  private readonly heads: Int32Array;
+  private readonly tails: Int32Array;
+  private readonly sizes: Int32Array;
+  /** Groups of fqns that are not state_dict keys. */
+  private readonly others = new Map<string, OtherGroup>();
+  /** First entry of a group → offsetsKey → entry number, for groups of more than SCAN_MAX entries. */
+  private readonly byOffsets = new Map<number, Map<string, number>>();
   /** state_dict key → position; built on the first fqn the lookahead misses. */
   private positions: Map<string, number> | undefined;
   private cursor = -1;
 
   /** `keys`: the state_dict keys in order (their positions are what lookups by position use). */
   constructor(private readonly keys: readonly string[]) {
-    this.byPosition = new Array<Group | undefined>(keys.length);
+    this.heads = new Int32Array(keys.length).fill(-1);
+    this.tails = new Int32Array(keys.length).fill(-1);
+    this.sizes = new Int32Array(keys.length);
   }
 
   get size(): number {
-    return this.infos.length;
+    return this.count;
   }
 
   /** The state_dict position of `fqn`, or -1. */
@@ -70,57 +106,125 @@ export class StorageIndex {
     return i;
   }
 
-  private groupIn(group: Group | undefined, offsets: readonly number[] | null): number {
-    if (group === undefined) return -1;
-    if (typeof group === 'number') return sameOffsets(this.offsets[group] as readonly number[] | null, offsets) ? group : -1;
-    if (group.length > SCAN_MAX) return this.byOffsets.get(group)?.get(offsetsKey(offsets)) ?? -1;
-    for (const i of group) if (sameOffsets(this.offsets[i] as readonly number[] | null, offsets)) return i;
+  /** The entry of the group starting at `head` (with `size` entries) with these offsets, or -1. */
+  private inGroup(head: number, size: number, offsets: readonly number[] | null): number {
+    if (size > SCAN_MAX) return this.byOffsets.get(head)?.get(offsetsKey(offsets)) ?? -1;
+    for (let i = head; i >= 0; i = this.next[i] as number) if (sameOffsets(this.offsetsOf[i] as readonly number[] | null, offsets)) return i;
     return -1;
   }
 
   /** Entry number of (the key at state_dict `position`, offsets), or -1. */
   findAt(position: number, offsets: readonly number[] | null): number {
-    return this.groupIn(this.byPosition[position], offsets);
+    return this.inGroup(this.heads[position] as number, this.sizes[position] as number, offsets);
   }
 
   /** Entry number of (fqn, offsets), or -1. */
   find(fqn: string, offsets: readonly number[] | null): number {
     const p = this.positionOf(fqn);
-    return this.groupIn(p >= 0 ? this.byPosition[p] : this.byOtherFqn.get(fqn), offsets);
+    if (p >= 0) return this.findAt(p, offsets);
+    const g = this.others.get(fqn);
+    return g === undefined ? -1 : this.inGroup(g.head, g.size, offsets);
   }
 
   /** Adds an entry; false (and nothing added) when (fqn, offsets) is already there. */
   add(fqn: string, offsets: readonly number[] | null, info: DcpStorageInfo): boolean {
-    return this.addAt(this.positionOf(fqn), fqn, offsets, info);
+    return this.addAt(this.positionOf(fqn), fqn, offsets, info.file, info.offset, info.length, info.transforms);
   }
 
-  /** add() for a caller that knows positionOf(fqn) already (`p`). */
-  addAt(p: number, fqn: string, offsets: readonly number[] | null, info: DcpStorageInfo): boolean {
-    const group = p >= 0 ? this.byPosition[p] : this.byOtherFqn.get(fqn);
-    if (this.groupIn(group, offsets) >= 0) return false;
-    const n = this.infos.length;
-    this.fqns.push(fqn);
-    this.offsets.push(offsets);
-    this.infos.push(info);
-    if (group === undefined || typeof group === 'number') {
-      const next = group === undefined ? n : [group, n];
-      if (p >= 0) this.byPosition[p] = next;
-      else this.byOtherFqn.set(fqn, next);
+  /** add() for a caller that knows positionOf(fqn) already (`p`), with the entry's fields. */
+  addAt(p: number, fqn: string, offsets: readonly number[] | null, file: string, offset: number, length: number, transforms: readonly string[]): boolean {
+    let other: OtherGroup | undefined;
+    let head: number;
+    let size: number;
+    if (p >= 0) {
+      head = this.heads[p] as number;
+      size = this.sizes[p] as number;
     } else {
-      group.push(n);
-      let map = this.byOffsets.get(group);
-      if (map === undefined && group.length > SCAN_MAX) {
-        map = new Map(group.map((i) => [offsetsKey(this.offsets[i] as readonly number[] | null), i]));
-        this.byOffsets.set(group, map);
-      } else map?.set(offsetsKey(offsets), n);
+      other = this.others.get(fqn);
+      head = other?.head ?? -1;
+      size = other?.size ?? 0;
     }
+    if (head >= 0 && this.inGroup(head, size, offsets) >= 0) return false;
+    const n = this.count++;
+    if (n === this.position.length) this.grow();
+    this.position[n] = p;
+    this.next[n] = -1;
+    let f = this.fileNumbers.get(file);
+    if (f === undefined) {
+      f = this.files.length;
+      this.files.push(file);
+      this.fileNumbers.set(file, f);
+    }
+    this.fileIds[n] = f;
+    this.starts[n] = offset;
+    this.lengths[n] = length;
+    this.offsetsOf.push(offsets);
+    if (transforms.length > 0) this.transformsOf.set(n, transforms);
+    if (p < 0) this.otherFqn.set(n, fqn);
+    // Link it at the end of its group.
+    if (head < 0) {
+      if (p >= 0) {
+        this.heads[p] = n;
+        this.tails[p] = n;
+        this.sizes[p] = 1;
+      } else this.others.set(fqn, { head: n, tail: n, size: 1 });
+      return true;
+    }
+    if (p >= 0) {
+      this.next[this.tails[p] as number] = n;
+      this.tails[p] = n;
+      this.sizes[p] = size + 1;
+    } else {
+      const g = other as OtherGroup;
+      this.next[g.tail] = n;
+      g.tail = n;
+      g.size = size + 1;
+    }
+    size++;
+    let map = this.byOffsets.get(head);
+    if (map === undefined && size > SCAN_MAX) {
+      map = new Map();
+      for (let i = head; i >= 0; i = this.next[i] as number) map.set(offsetsKey(this.offsetsOf[i] as readonly number[] | null), i);
+      this.byOffsets.set(head, map);
+    } else map?.set(offsetsKey(offsets), n);
     return true;
+  }
+
+  private grow(): void {
+    const len = this.position.length * 2;
+    this.position = grownInt32(this.position, len);
+    this.next = grownInt32(this.next, len);
+    this.fileIds = grownInt32(this.fileIds, len);
+    this.starts = grownFloat64(this.starts, len);
+    this.lengths = grownFloat64(this.lengths, len);
+  }
+
+  /** The fqn of entry n. */
+  fqn(n: number): string {
+    const p = this.position[n] as number;
+    return p >= 0 ? (this.keys[p] as string) : (this.otherFqn.get(n) as string);
+  }
+
+  /** The chunk offsets of entry n (null: a bytes item). */
+  offsets(n: number): readonly number[] | null {
+    return this.offsetsOf[n] as readonly number[] | null;
+  }
+
+  /** Entry n as a chunk source (a new object on each call). */
+  info(n: number): DcpStorageInfo {
+    return {
+      kind: 'torch-item',
+      file: this.files[this.fileIds[n] as number] as string,
+      offset: this.starts[n] as number,
+      length: this.lengths[n] as number,
+      transforms: this.transformsOf.get(n) ?? TRANSFORMS_ABSENT,
+    };
   }
 
   /** storageKey → entry, in file order. */
   toMap(): Map<string, DcpStorageInfo> {
     const out = new Map<string, DcpStorageInfo>();
-    for (let i = 0; i < this.infos.length; i++) out.set(storageKey(this.fqns[i] as string, this.offsets[i] as readonly number[] | null), this.infos[i] as DcpStorageInfo);
+    for (let i = 0; i < this.count; i++) out.set(storageKey(this.fqn(i), this.offsets(i)), this.info(i));
     return out;
   }
 }
