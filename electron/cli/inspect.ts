@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { type CliContext, EXIT_BAD_INPUT } from './context';
 import { withSigintAbort } from './interrupt';
-import { locateError, openCheckpoint } from '../services/inspect/open';
-import type { CheckpointModel } from '../../shared/model/checkpoint';
+import { listCheckpoint, locateError, openCheckpoint } from '../services/inspect/open';
+import { type CheckpointListing, listingOf } from '../../shared/model/checkpoint';
 import { describeError, toAppError } from '../../shared/errors';
 import { printTree } from './print-tree';
 
@@ -28,22 +28,14 @@ export interface InspectOptions {
 export async function runInspect(ctx: CliContext, target: string, opts: InspectOptions): Promise<number> {
   return withSigintAbort(async (signal) => {
     try {
-      const ck = await openCheckpoint(target);
-      try {
-        const hashes = opts.hash
-          ? await (await import('../services/inspect/hash-all')).hashAllTensors(ck.model, ck.folder, signal).catch((e: unknown) => {
-              throw locateError(e, ck.folder.root);
-            })
-          : null;
-        if (opts.json) ctx.stdout.write(`${JSON.stringify(inspectJson(ck.model, hashes), null, 2)}\n`);
-        else printTree(ctx.stdout, ck.model, hashes);
-        for (const d of ck.model.diagnostics) {
-          if (d.severity !== 'info') ctx.stderr.write(`shardscope: ${d.severity}: ${describeError({ code: 'CORRUPT', ...d })}\n`);
-        }
-        return 0;
-      } finally {
-        await ck.close();
+      // Without --hash, the listing: checked as fully, but no chunk sources are built.
+      const { listing, hashes } = opts.hash ? await withHashes(target, signal) : { listing: await listCheckpoint(target), hashes: null };
+      if (opts.json) ctx.stdout.write(`${JSON.stringify(inspectJson(listing, hashes), null, 2)}\n`);
+      else printTree(ctx.stdout, listing, hashes);
+      for (const d of listing.diagnostics) {
+        if (d.severity !== 'info') ctx.stderr.write(`shardscope: ${d.severity}: ${describeError({ code: 'CORRUPT', ...d })}\n`);
       }
+      return 0;
     } catch (e) {
       ctx.stderr.write(`shardscope: ${describeError(toAppError(e))}\n`);
       return EXIT_BAD_INPUT;
@@ -51,7 +43,21 @@ export async function runInspect(ctx: CliContext, target: string, opts: InspectO
   });
 }
 
-export function inspectJson(model: CheckpointModel, hashes: ReadonlyMap<string, string> | null): unknown {
+/** The full model, its listing, and every tensor's sha256. */
+async function withHashes(target: string, signal: AbortSignal): Promise<{ listing: CheckpointListing; hashes: ReadonlyMap<string, string> }> {
+  const ck = await openCheckpoint(target);
+  try {
+    const { hashAllTensors } = await import('../services/inspect/hash-all');
+    const hashes = await hashAllTensors(ck.model, ck.folder, signal).catch((e: unknown) => {
+      throw locateError(e, ck.folder.root);
+    });
+    return { listing: listingOf(ck.model), hashes };
+  } finally {
+    await ck.close();
+  }
+}
+
+export function inspectJson(model: CheckpointListing, hashes: ReadonlyMap<string, string> | null): unknown {
   const entries: Record<string, unknown> = {};
   for (const e of model.entries) {
     if (e.kind === 'tensor') {

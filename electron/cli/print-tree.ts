@@ -1,7 +1,7 @@
 // The terminal view of `inspect`: keys grouped as the checkpoint nests them, with totals.
 
 import type { Writable } from 'node:stream';
-import type { CheckpointModel, Entry, PathElement } from '../../shared/model/checkpoint';
+import type { CheckpointListing, ListedEntry, PathElement } from '../../shared/model/checkpoint';
 import { buildTree, formatBytes, formatCount, type TreeNode } from '../../shared/model/tree';
 import { FORMAT_NAMES } from '../services/inspect/detect';
 
@@ -15,7 +15,7 @@ interface Row {
   extra: string;
 }
 
-export function printTree(out: Writable, model: CheckpointModel, hashes: ReadonlyMap<string, string> | null): void {
+export function printTree(out: Writable, model: CheckpointListing, hashes: ReadonlyMap<string, string> | null): void {
   const tree = buildTree(model.entries);
   const dtypes = new Map<string, number>();
   for (const e of model.entries) if (e.kind === 'tensor') dtypes.set(e.dtype, (dtypes.get(e.dtype) ?? 0) + e.nbytes);
@@ -74,9 +74,9 @@ function nameOf(el: PathElement): string {
   return typeof el === 'number' ? `[${el}]` : el;
 }
 
-function leafRow(name: string, e: Entry, hashes: ReadonlyMap<string, string> | null): Row {
+function leafRow(name: string, e: ListedEntry, hashes: ReadonlyMap<string, string> | null): Row {
   if (e.kind === 'tensor') {
-    const n = e.chunks.length;
+    const n = e.chunkCount;
     const h = hashes?.get(e.key);
     return {
       name,

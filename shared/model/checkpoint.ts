@@ -97,3 +97,29 @@ export interface CheckpointModel {
   /** Format-level facts worth showing (DCP metadata version, safetensors __metadata__, …). */
   readonly info: Readonly<Record<string, string>>;
 }
+
+/** A tensor as `inspect` lists it: what it is and how many chunks hold it, not where their bytes are. */
+export interface ListedTensor extends Omit<TensorEntry, 'chunks'> {
+  readonly chunkCount: number;
+}
+
+export type ListedEntry = ListedTensor | ObjectEntry;
+
+/**
+ * A checkpoint as `inspect` lists it: the model without its chunk sources. A 100k-key DCP folder
+ * has 400k chunks; a listing is checked as thoroughly as the model but never builds them.
+ */
+export interface CheckpointListing extends Omit<CheckpointModel, 'entries'> {
+  readonly entries: readonly ListedEntry[];
+}
+
+export function listedEntry(e: Entry): ListedEntry {
+  if (e.kind !== 'tensor') return e;
+  const { chunks, ...rest } = e;
+  return { ...rest, chunkCount: chunks.length };
+}
+
+/** The listing of a full model. */
+export function listingOf(model: CheckpointModel): CheckpointListing {
+  return { ...model, entries: model.entries.map(listedEntry) };
+}

@@ -1,7 +1,7 @@
 // The checkpoint's nesting, from each entry's path (DCP planner_data), with totals per subtree.
 // Never built by splitting keys on dots: a path element may itself contain dots.
 
-import type { Entry, PathElement } from './checkpoint';
+import type { ListedEntry, PathElement } from './checkpoint';
 import { numel } from './shape';
 
 export interface TreeNode {
@@ -10,7 +10,7 @@ export interface TreeNode {
   readonly path: readonly PathElement[];
   readonly children: TreeNode[];
   /** The leaf's entry, if this node is a key. */
-  entry: Entry | null;
+  entry: ListedEntry | null;
   /** Totals over the subtree. */
   tensors: number;
   objects: number;
@@ -18,7 +18,7 @@ export interface TreeNode {
   elements: number;
 }
 
-export function buildTree(entries: readonly Entry[]): TreeNode {
+export function buildTree(entries: readonly ListedEntry[]): TreeNode {
   const root: TreeNode = { name: '', path: [], children: [], entry: null, tensors: 0, objects: 0, bytes: 0, elements: 0 };
   const index = new Map<TreeNode, Map<string, TreeNode>>();
   for (const e of entries) {

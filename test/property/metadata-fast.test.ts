@@ -25,7 +25,7 @@ function summary(md: DcpMetadata): unknown {
     protocol: md.protocol,
     version: md.version,
     stateDict: [...md.stateDict],
-    storage: { fqns: ix.fqns, offsets: ix.offsets, infos: ix.infos },
+    storage: Array.from({ length: ix.size }, (_, n) => ({ fqn: ix.fqn(n), offsets: ix.offsets(n), info: ix.info(n) })),
     plannerData: md.plannerData === null ? null : [...md.plannerData],
     storageMeta: md.storageMeta,
     extraFields: md.extraFields,

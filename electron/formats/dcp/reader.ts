@@ -7,14 +7,14 @@
 // `.metadata.tmp` alone (an interrupted save) reads as "no .metadata".
 
 import { FormatError } from '../../../shared/errors';
-import type { CheckpointModel, Chunk, Diagnostic, Entry, FileInfo, PathElement } from '../../../shared/model/checkpoint';
+import type { CheckpointListing, CheckpointModel, Chunk, Diagnostic, Entry, FileInfo, ListedEntry, PathElement } from '../../../shared/model/checkpoint';
 import { itemsize } from '../../../shared/model/dtype';
 import { byteSize, formatShape } from '../../../shared/model/shape';
 import type { CheckpointFolder } from '../../io/folder';
 import { assertBareFileName } from '../paths';
 import { parseDistcpName } from './distcp-name';
 import { MAX_METADATA_BYTES } from './limits';
-import { type DcpMetadata, type DcpStorageInfo, type DcpStorageMeta, METADATA_FILE, parseDcpMetadata } from './metadata';
+import { type DcpChunkMeta, type DcpMetadata, type DcpStorageMeta, METADATA_FILE, parseDcpMetadata } from './metadata';
 import { readObjectItem } from './objects';
 import { checkTiling } from './tiling';
 import { parseTransforms } from './transforms';
@@ -58,13 +58,13 @@ async function readMetadataBytes(folder: CheckpointFolder, sizes: ReadonlyMap<st
   return src.read(0, src.size);
 }
 
-/** Marks storage_data entry `n` used and returns it. */
-function useStorage(st: ReadState, n: number): DcpStorageInfo {
+/** Marks storage_data entry `n` used and checks it (checkItem). */
+function useStorage(st: ReadState, key: string, n: number): CheckedFile {
   if (st.usedStorage[n] === 0) {
     st.usedStorage[n] = 1;
     st.usedCount++;
   }
-  return st.md.storageIndex.info(n);
+  return checkItem(st, key, n);
 }
 
 /**
@@ -80,9 +80,11 @@ function safeStoragePath(file: string, key: string): void {
   }
 }
 
-/** Validates one storage_data entry against the folder: the file it is in. */
-function checkItem(st: ReadState, key: string, info: DcpStorageInfo): CheckedFile {
-  const file = info.file;
+/** Validates storage_data entry `n` against the folder: the file it is in. */
+function checkItem(st: ReadState, key: string, n: number): CheckedFile {
+  const index = st.md.storageIndex;
+  const file = index.file(n);
+  const offset = index.start(n);
   let checked = st.checkedFiles.get(file);
   if (checked === undefined) {
     safeStoragePath(file, key);
@@ -93,36 +95,41 @@ function checkItem(st: ReadState, key: string, info: DcpStorageInfo): CheckedFil
     checked = { size, rank: parseDistcpName(file)?.rank ?? null, ranges: { starts: [], ends: [] } };
     st.checkedFiles.set(file, checked);
   }
-  const end = info.offset + info.length;
+  const end = offset + index.length(n);
   if (end > checked.size) {
-    throw new FormatError('TRUNCATED', `${file}: item for "${key}" at byte ${info.offset} ends at byte ${end} but the file has ${checked.size} bytes`, { file, key, offset: info.offset });
+    throw new FormatError('TRUNCATED', `${file}: item for "${key}" at byte ${offset} ends at byte ${end} but the file has ${checked.size} bytes`, { file, key, offset });
   }
-  if (info.transforms.length > 0) parseTransforms(info.transforms, { file, key, offset: info.offset });
-  checked.ranges.starts.push(info.offset);
+  const transforms = index.transforms(n);
+  if (transforms.length > 0) parseTransforms(transforms, { file, key, offset });
+  checked.ranges.starts.push(offset);
   checked.ranges.ends.push(end);
   return checked;
 }
 
-/** `position`: the key's place in the state_dict, where its storage entries are filed. */
-function tensorEntry(st: ReadState, key: string, position: number, path: readonly PathElement[], meta: Extract<DcpStorageMeta, { kind: 'tensor' }>, tally: { duplicates: number; dupKeys: string[] }): Entry {
+/**
+ * `position`: the key's place in the state_dict, where its storage entries are filed. `full`:
+ * build the chunks (with their sources) for a model; else only check them, for a listing.
+ */
+function tensorEntry(st: ReadState, key: string, position: number, path: readonly PathElement[], meta: Extract<DcpStorageMeta, { kind: 'tensor' }>, tally: { duplicates: number; dupKeys: string[] }, full: boolean): Entry | ListedEntry {
   const dtype = meta.dtype;
   if (dtype === null) {
     st.diagnostics.push({ severity: 'warning', message: `tensor "${key}" has dtype ${meta.dtypeName}, which Shardscope cannot read; shown as an object`, key });
     return { kind: 'object', key, path, pythonType: 'Tensor', repr: `<tensor of shape ${formatShape(meta.size)}, dtype torch.${meta.dtypeName}>` };
   }
-  const chunks = new Array<Chunk>(meta.chunks.length);
-  for (let i = 0; i < chunks.length; i++) {
+  const index = st.md.storageIndex;
+  const chunks = full ? new Array<Chunk>(meta.chunks.length) : null;
+  for (let i = 0; i < meta.chunks.length; i++) {
     const c = meta.chunks[i] as (typeof meta.chunks)[number];
-    const n = st.md.storageIndex.findAt(position, c.offsets);
+    const n = index.findAt(position, c.offsets);
     if (n < 0) {
       throw new FormatError('INCONSISTENT', `tensor "${key}": .metadata has no storage entry for the chunk at offsets (${c.offsets.join(', ')})`, { file: METADATA_FILE, key });
     }
-    const source = useStorage(st, n); // a storage entry is already shaped as the chunk source
-    chunks[i] = { offsets: c.offsets, sizes: c.sizes, source, rank: checkItem(st, key, source).rank };
+    const { rank } = useStorage(st, key, n);
+    if (chunks !== null) chunks[i] = { offsets: c.offsets, sizes: c.sizes, source: index.info(n), rank };
   }
   let tiling;
   try {
-    tiling = checkTiling(key, meta.size, chunks);
+    tiling = checkTiling<DcpChunkMeta>(key, meta.size, chunks ?? meta.chunks);
   } catch (e) {
     // The boxes that fail to tile are .metadata's chunk list; checkTiling only knows the key.
     if (e instanceof FormatError) throw e.inFile(METADATA_FILE);
@@ -137,7 +144,8 @@ function tensorEntry(st: ReadState, key: string, position: number, path: readonl
   }
   const nbytes = byteSize(meta.size, itemsize(dtype));
   if (nbytes === null) throw new FormatError('LIMIT', `tensor "${key}" of shape ${formatShape(meta.size)} is larger than 2^53 bytes`, { file: METADATA_FILE, key });
-  return { kind: 'tensor', key, path, dtype, shape: meta.size, nbytes, chunks: tiling.chunks };
+  if (chunks === null) return { kind: 'tensor', key, path, dtype, shape: meta.size, nbytes, chunkCount: tiling.chunks.length };
+  return { kind: 'tensor', key, path, dtype, shape: meta.size, nbytes, chunks: tiling.chunks as readonly Chunk[] };
 }
 
 async function objectEntry(st: ReadState, key: string, path: readonly PathElement[]): Promise<Entry> {
@@ -148,9 +156,8 @@ async function objectEntry(st: ReadState, key: string, path: readonly PathElemen
   if (n < 0) {
     throw new FormatError('INCONSISTENT', `object "${key}": .metadata has no storage entry for it`, { file: METADATA_FILE, key });
   }
-  const source = useStorage(st, n);
-  checkItem(st, key, source);
-  const read = await readObjectItem(st.folder, source, key, path);
+  useStorage(st, key, n);
+  const read = await readObjectItem(st.folder, index.info(n), key, path);
   st.diagnostics.push(...read.diagnostics);
   return read.entry;
 }
@@ -193,7 +200,17 @@ function checkFileTiling(st: ReadState): void {
   }
 }
 
-export async function readDcp(folder: CheckpointFolder): Promise<CheckpointModel> {
+export function readDcp(folder: CheckpointFolder): Promise<CheckpointModel> {
+  return read(folder, true) as Promise<CheckpointModel>; // full: every tensor entry has its chunks
+}
+
+/** What readDcp reads, checked the same way, without building the chunks (for `inspect`). */
+export function listDcp(folder: CheckpointFolder): Promise<CheckpointListing> {
+  return read(folder, false) as Promise<CheckpointListing>; // every tensor entry is listed
+}
+
+/** The model (`full`) or the listing: its entries are Entry or ListedEntry accordingly. */
+async function read(folder: CheckpointFolder, full: boolean): Promise<Omit<CheckpointModel, 'entries'> & { readonly entries: ReadonlyArray<Entry | ListedEntry> }> {
   const files: readonly FileInfo[] = await folder.listFiles();
   const sizes = new Map(files.map((f) => [f.name, f.size]));
   const md = parseDcpMetadata(await readMetadataBytes(folder, sizes));
@@ -210,7 +227,7 @@ export async function readDcp(folder: CheckpointFolder): Promise<CheckpointModel
   if (md.extraFields.length > 0) {
     st.diagnostics.push({ severity: 'info', message: `.metadata has fields Shardscope does not use: ${md.extraFields.join(', ')}`, file: METADATA_FILE });
   }
-  const entries: Entry[] = [];
+  const entries: Array<Entry | ListedEntry> = [];
   const tally = { duplicates: 0, dupKeys: [] as string[] };
   let flatKeys = 0;
   let position = 0;
@@ -228,7 +245,7 @@ export async function readDcp(folder: CheckpointFolder): Promise<CheckpointModel
     }
     if (planned === undefined) flatKeys++;
     const path = planned ?? [key];
-    entries.push(meta.kind === 'tensor' ? tensorEntry(st, key, position, path, meta, tally) : await objectEntry(st, key, path));
+    entries.push(meta.kind === 'tensor' ? tensorEntry(st, key, position, path, meta, tally, full) : await objectEntry(st, key, path));
     position++;
   }
 

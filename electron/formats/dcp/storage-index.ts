@@ -210,15 +210,29 @@ export class StorageIndex {
     return this.offsetsOf[n] as readonly number[] | null;
   }
 
+  /** The file (relative_path) of entry n. */
+  file(n: number): string {
+    return this.files[this.fileIds[n] as number] as string;
+  }
+
+  /** Where entry n's item starts in its file. */
+  start(n: number): number {
+    return this.starts[n] as number;
+  }
+
+  /** The length of entry n's item. */
+  length(n: number): number {
+    return this.lengths[n] as number;
+  }
+
+  /** The transform_descriptors of entry n ([] when absent). */
+  transforms(n: number): readonly string[] {
+    return this.transformsOf.get(n) ?? TRANSFORMS_ABSENT;
+  }
+
   /** Entry n as a chunk source (a new object on each call). */
   info(n: number): DcpStorageInfo {
-    return {
-      kind: 'torch-item',
-      file: this.files[this.fileIds[n] as number] as string,
-      offset: this.starts[n] as number,
-      length: this.lengths[n] as number,
-      transforms: this.transformsOf.get(n) ?? TRANSFORMS_ABSENT,
-    };
+    return { kind: 'torch-item', file: this.file(n), offset: this.start(n), length: this.length(n), transforms: this.transforms(n) };
   }
 
   /** storageKey → entry, in file order. */
