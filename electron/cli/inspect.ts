@@ -7,6 +7,7 @@ import { listCheckpoint, locateError, openCheckpoint } from '../services/inspect
 import { type CheckpointListing, listingOf } from '../../shared/model/checkpoint';
 import { describeError, toAppError } from '../../shared/errors';
 import { printTree } from './print-tree';
+import { writeInspectJson } from './inspect-json';
 
 export function registerInspect(program: Command, ctx: CliContext): void {
   program
@@ -30,7 +31,7 @@ export async function runInspect(ctx: CliContext, target: string, opts: InspectO
     try {
       // Without --hash, the listing: checked as fully, but no chunk sources are built.
       const { listing, hashes } = opts.hash ? await withHashes(target, signal) : { listing: await listCheckpoint(target), hashes: null };
-      if (opts.json) ctx.stdout.write(`${JSON.stringify(inspectJson(listing, hashes), null, 2)}\n`);
+      if (opts.json) writeInspectJson(ctx.stdout, listing, hashes);
       else printTree(ctx.stdout, listing, hashes);
       for (const d of listing.diagnostics) {
         if (d.severity !== 'info') ctx.stderr.write(`shardscope: ${d.severity}: ${describeError({ code: 'CORRUPT', ...d })}\n`);
@@ -55,21 +56,4 @@ async function withHashes(target: string, signal: AbortSignal): Promise<{ listin
   } finally {
     await ck.close();
   }
-}
-
-export function inspectJson(model: CheckpointListing, hashes: ReadonlyMap<string, string> | null): unknown {
-  const entries: Record<string, unknown> = {};
-  for (const e of model.entries) {
-    if (e.kind === 'tensor') {
-      const t: Record<string, unknown> = { kind: 'tensor', dtype: e.dtype, shape: e.shape, nbytes: e.nbytes };
-      const h = hashes?.get(e.key);
-      if (h !== undefined) t.sha256 = h;
-      entries[e.key] = t;
-    } else if (e.pythonType === 'unsafe') {
-      entries[e.key] = { kind: 'object', python_type: 'unsafe', global: e.global };
-    } else {
-      entries[e.key] = { kind: 'object', python_type: e.pythonType, repr: e.repr };
-    }
-  }
-  return { format: model.format, root: model.root, world_size: model.worldSize, entries };
 }
