@@ -32,10 +32,11 @@ export function printTree(out: Writable, model: CheckpointListing, hashes: Reado
   out.write('\n');
 
   const rows: Row[] = [];
+  const cells: CellCache = new Map();
   const walk = (node: TreeNode, depth: number): void => {
     for (const child of node.children) {
       const label = `${'  '.repeat(depth)}${nameOf(child.name)}`;
-      if (child.entry !== null && child.children.length === 0) rows.push(leafRow(label, child.entry, hashes));
+      if (child.entry !== null && child.children.length === 0) rows.push(leafRow(label, child.entry, hashes, cells));
       else {
         rows.push({
           name: label,
@@ -74,18 +75,30 @@ function nameOf(el: PathElement): string {
   return typeof el === 'number' ? `[${el}]` : el;
 }
 
-function leafRow(name: string, e: ListedEntry, hashes: ReadonlyMap<string, string> | null): Row {
-  if (e.kind === 'tensor') {
-    const n = e.chunkCount;
-    const h = hashes?.get(e.key);
-    return {
-      name,
-      dtype: e.dtype,
-      shape: `[${e.shape.join(', ')}]`,
-      size: formatBytes(e.nbytes),
-      extra: `${n} chunk${n === 1 ? '' : 's'}${h ? `  sha256 ${h}` : ''}`,
-    };
-  }
+/** A tensor row's columns but its name. */
+type TensorCells = Omit<Row, 'name'>;
+
+/**
+ * Cells by shape array, dtype and chunk count: a model's layers repeat a few of them, and DCP's
+ * reader shares equal shape arrays, so 100k rows format a handful (without hashes).
+ */
+type CellCache = Map<readonly number[], Map<string, Map<number, TensorCells>>>;
+
+function tensorCells(e: Extract<ListedEntry, { kind: 'tensor' }>, h: string | undefined, cache: CellCache): TensorCells {
+  const n = e.chunkCount;
+  const make = (): TensorCells => ({ dtype: e.dtype, shape: `[${e.shape.join(', ')}]`, size: formatBytes(e.nbytes), extra: `${n} chunk${n === 1 ? '' : 's'}${h ? `  sha256 ${h}` : ''}` });
+  if (h !== undefined) return make();
+  let byDtype = cache.get(e.shape);
+  if (byDtype === undefined) cache.set(e.shape, (byDtype = new Map()));
+  let byCount = byDtype.get(e.dtype);
+  if (byCount === undefined) byDtype.set(e.dtype, (byCount = new Map()));
+  let c = byCount.get(n);
+  if (c === undefined) byCount.set(n, (c = make()));
+  return c;
+}
+
+function leafRow(name: string, e: ListedEntry, hashes: ReadonlyMap<string, string> | null, cells: CellCache): Row {
+  if (e.kind === 'tensor') return { name, ...tensorCells(e, hashes?.get(e.key), cells) };
   if (e.pythonType === 'unsafe') return { name, dtype: 'UNSAFE', shape: '', size: '', extra: `pickle calls ${e.global ?? '?'} (not run)` };
   return { name, dtype: e.pythonType, shape: '', size: '', extra: `= ${truncate(e.repr ?? '', 80)}` };
 }

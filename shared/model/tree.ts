@@ -6,8 +6,6 @@ import { numel } from './shape';
 
 export interface TreeNode {
   readonly name: PathElement;
-  /** Path from the root to this node. */
-  readonly path: readonly PathElement[];
   readonly children: TreeNode[];
   /** The leaf's entry, if this node is a key. */
   entry: ListedEntry | null;
@@ -19,8 +17,9 @@ export interface TreeNode {
 }
 
 export function buildTree(entries: readonly ListedEntry[]): TreeNode {
-  const root: TreeNode = { name: '', path: [], children: [], entry: null, tensors: 0, objects: 0, bytes: 0, elements: 0 };
-  const index = new Map<TreeNode, Map<string, TreeNode>>();
+  const root: TreeNode = { name: '', children: [], entry: null, tensors: 0, objects: 0, bytes: 0, elements: 0 };
+  // Children by path element: a Map tells 1 from '1' (SameValueZero), with no id string to build.
+  const index = new Map<TreeNode, Map<PathElement, TreeNode>>();
   for (const e of entries) {
     const path = e.path.length > 0 ? e.path : [e.key];
     let node = root;
@@ -32,11 +31,10 @@ export function buildTree(entries: readonly ListedEntry[]): TreeNode {
         kids = new Map();
         index.set(node, kids);
       }
-      const id = `${typeof el}:${el}`;
-      let child = kids.get(id);
+      let child = kids.get(el);
       if (child === undefined) {
-        child = { name: el, path: path.slice(0, i + 1), children: [], entry: null, tensors: 0, objects: 0, bytes: 0, elements: 0 };
-        kids.set(id, child);
+        child = { name: el, children: [], entry: null, tensors: 0, objects: 0, bytes: 0, elements: 0 };
+        kids.set(el, child);
         node.children.push(child);
       }
       node = child;

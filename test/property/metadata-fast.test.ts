@@ -105,9 +105,11 @@ describe('the direct .metadata reader gives what the pickle machine gives', () =
       transforms: fc.option(fc.constant(['stream.zstd']), { nil: undefined }),
       bytes: fc.boolean(),
     });
+    // planner_data mostly in state_dict's order (as torch writes it), sometimes shuffled or short.
+    const order = fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.array(fc.nat(), { maxLength: 8 }) });
     let taken = 0;
     fc.assert(
-      fc.property(fc.array(entry, { minLength: 1, maxLength: 6 }), fc.boolean(), (specs, cpython) => {
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 6 }), fc.boolean(), order, (specs, cpython, picks) => {
         const entries = specs.map((s, k) => {
           const key = `layers.${k}.w`;
           const { shape, chunks } = s.tensor;
@@ -117,7 +119,9 @@ describe('the direct .metadata reader gives what the pickle machine gives', () =
             : chunks.map((c, j) => ({ offsets: c.offsets, relativePath: `__${j}_0.distcp`, offset: s.offset, length: s.length, ...(s.transforms ? { transforms: s.transforms } : {}) }));
           return { meta, storage };
         });
-        const bytes = dcpMetadata(entries, { cpython });
+        // picks: planner entries by index, repeats dropped (a Python dict has each key once)
+        const plannerOrder = picks === null ? undefined : [...new Set(picks.map((p) => p % entries.length))];
+        const bytes = dcpMetadata(entries, { cpython, ...(plannerOrder ? { plannerOrder } : {}) });
         if (readTorchMetadata(bytes) !== undefined) taken++;
         expectSame(bytes);
       }),

@@ -24,7 +24,8 @@ export type DcpMetaSpec =
 /** A `.metadata` pickle laid out as torch writes it (formats.md 2.2), protocol 4 with one FRAME. */
 export function dcpMetadata(
   entries: ReadonlyArray<{ meta: DcpMetaSpec; storage: readonly DcpStorageSpec[]; path?: ReadonlyArray<string | number> }>,
-  opts: { readonly cpython?: boolean } = {},
+  /** `plannerOrder`: the entries' order in planner_data (default: state_dict's, as torch writes it). */
+  opts: { readonly cpython?: boolean; readonly plannerOrder?: readonly number[] } = {},
 ): Uint8Array {
   const stateDict = entries.map(({ meta }): [Py, Py] => {
     if (meta.kind === 'bytes') return [meta.key, py.obj(py.global(MD, 'BytesStorageMetadata'))];
@@ -44,7 +45,10 @@ export function dcpMetadata(
       storage.push([py.obj(py.global(MD, 'MetadataIndex'), index), py.obj(py.global(FS, '_StorageInfo'), py.dict(...info))]);
     });
   }
-  const planner = entries.map(({ meta, path }): [Py, Py] => [meta.key, py.tuple(...(path ?? [meta.key]))]);
+  const planner = (opts.plannerOrder ?? entries.map((_, i) => i)).map((i): [Py, Py] => {
+    const { meta, path } = entries[i]!;
+    return [meta.key, py.tuple(...(path ?? [meta.key]))];
+  });
   return pickle(
     py.obj(
       py.global(MD, 'Metadata'),

@@ -26,6 +26,7 @@ import { DTYPE_GLOBAL, METADATA_ALLOW_LIST, TORCH_DTYPES, TORCH_SIZE } from './m
 import { CHUNK_STORAGE, METADATA_INDEX, STORAGE_INFO, TENSOR_STORAGE, TRANSFORMS_ABSENT } from './metadata-records';
 import type { DcpChunkMeta, DcpMetadata, DcpStorageInfo, DcpStorageMeta, DcpStorageMetaInfo } from './metadata';
 import { duplicateDiagnostic, StorageIndex } from './storage-index';
+import { PositionalPaths } from './planner-paths';
 
 /** The opcode that closes a tuple of n items: TUPLE after a MARK, else TUPLE1–3 (-1: none, for n outside 1–3). */
 function tupleClose(marked: boolean, n: number): number {
@@ -760,22 +761,38 @@ class Reader {
   /** state_dict keys in order, once state_dict_metadata is read. */
   private stateKeys: readonly string[] = [];
 
-  private plannerData(): Map<string, PathElement[]> | null {
+  /**
+   * By state_dict position (PositionalPaths) while its keys come in state_dict order, as torch
+   * writes them; a key out of that order (or not a state_dict key) turns it into a Map.
+   */
+  private plannerData(): ReadonlyMap<string, readonly PathElement[]> | null {
     if (this.op(NONE)) return null;
     this.newContainer(EMPTY_DICT);
-    const out = new Map<string, PathElement[]>();
     const keys = this.stateKeys;
+    const byPosition = new Array<PathElement[] | undefined>(keys.length).fill(undefined);
+    let map: Map<string, PathElement[]> | null = null;
+    let last = -1;
     this.keyBytes.cursor = -1;
     this.batches(SETITEMS, SETITEM, () => {
       const position = this.keyAgain();
       const key = position >= 0 ? (keys[position] as string) : this.str();
-      out.set(key, this.path());
+      const path = this.path();
+      if (map === null && position > last) {
+        byPosition[position] = path;
+        last = position;
+        return;
+      }
+      if (map === null) {
+        map = new Map();
+        for (let p = 0; p <= last; p++) if (byPosition[p] !== undefined) map.set(keys[p] as string, byPosition[p] as PathElement[]);
+      }
+      map.set(key, path);
     }, () => this.lookahead(() => {
       this.str();
       this.path();
       return this.peek() === SETITEM;
     }) === true);
-    return out;
+    return map ?? new PositionalPaths(keys, byPosition);
   }
 
   /** A planner path: a non-empty tuple of str and non-negative int. */
@@ -1176,7 +1193,7 @@ class Reader {
     this.p = 2;
     this.newInstance(DATACLASS, 'Metadata');
     let stateDict: Map<string, DcpStorageMeta> | undefined;
-    let plannerData: Map<string, PathElement[]> | null = null;
+    let plannerData: ReadonlyMap<string, readonly PathElement[]> | null = null;
     let storageMeta: DcpStorageMetaInfo | null = null;
     let version: string | null = null;
     const diagnostics: Diagnostic[] = [];

@@ -17,6 +17,7 @@ import { MAX_METADATA_BYTES } from './limits';
 import { type DcpChunkMeta, type DcpMetadata, type DcpStorageMeta, METADATA_FILE, parseDcpMetadata } from './metadata';
 import { readObjectItem } from './objects';
 import { checkTiling } from './tiling';
+import { PositionalPaths } from './planner-paths';
 import { parseTransforms } from './transforms';
 
 interface ReadState {
@@ -233,11 +234,14 @@ async function read(folder: CheckpointFolder, full: boolean): Promise<Omit<Check
   let position = 0;
   // planner_data lists the keys in state_dict's order: take them in step, looking one up only
   // when the orders part.
-  const planner = md.plannerData?.entries();
+  const positional = md.plannerData instanceof PositionalPaths ? md.plannerData : null;
+  const planner = positional === null ? md.plannerData?.entries() : undefined;
   let next = planner?.next();
   for (const [key, meta] of md.stateDict) {
     let planned: readonly PathElement[] | undefined;
-    if (next !== undefined && !next.done && next.value[0] === key) {
+    if (positional !== null) {
+      planned = positional.at(position);
+    } else if (next !== undefined && !next.done && next.value[0] === key) {
       planned = next.value[1];
       next = planner?.next();
     } else {

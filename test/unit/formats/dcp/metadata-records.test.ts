@@ -32,7 +32,7 @@ function metadata(odd: boolean): Uint8Array {
   );
 }
 
-const plain = (md: DcpMetadata): unknown => ({ stateDict: [...md.stateDict], storage: [...md.storage], plannerData: md.plannerData, diagnostics: md.diagnostics });
+const plain = (md: DcpMetadata): unknown => ({ stateDict: [...md.stateDict], storage: [...md.storage], plannerData: md.plannerData === null ? null : [...md.plannerData], diagnostics: md.diagnostics });
 
 describe('DCP dataclass records', () => {
   it('torch layouts fold; other layouts do not; both give the same metadata', () => {
