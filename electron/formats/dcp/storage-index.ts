@@ -215,6 +215,11 @@ export class StorageIndex {
     return this.files[this.fileIds[n] as number] as string;
   }
 
+  /** A number for the file of entry n: entries in the same file have the same (0, 1, … in order met). */
+  fileId(n: number): number {
+    return this.fileIds[n] as number;
+  }
+
   /** Where entry n's item starts in its file. */
   start(n: number): number {
     return this.starts[n] as number;
