@@ -159,15 +159,19 @@ async function objectEntry(st: ReadState, key: string, path: readonly PathElemen
 }
 
 /** Item [start, end) ranges of the storage entries keys refer to, by file id, in entry order. */
-function usedRanges(st: ReadState): Map<number, { starts: Float64Array; ends: Float64Array }> {
+function usedRanges(st: ReadState): Array<{ starts: Float64Array; ends: Float64Array }> {
   const index = st.md.storageIndex;
-  const counts = new Map<number, number>();
-  for (let n = 0; n < index.size; n++) if (st.usedStorage[n] === 1) counts.set(index.fileId(n), (counts.get(index.fileId(n)) ?? 0) + 1);
-  const out = new Map<number, { starts: Float64Array; ends: Float64Array; k: number }>();
-  for (const [id, count] of counts) out.set(id, { starts: new Float64Array(count), ends: new Float64Array(count), k: 0 });
+  const counts: number[] = [];
+  for (let n = 0; n < index.size; n++) {
+    if (st.usedStorage[n] === 1) {
+      const id = index.fileId(n);
+      counts[id] = (counts[id] ?? 0) + 1;
+    }
+  }
+  const out = Array.from(counts, (c) => ({ starts: new Float64Array(c ?? 0), ends: new Float64Array(c ?? 0), k: 0 }));
   for (let n = 0; n < index.size; n++) {
     if (st.usedStorage[n] !== 1) continue;
-    const r = out.get(index.fileId(n)) as { starts: Float64Array; ends: Float64Array; k: number };
+    const r = out[index.fileId(n)] as (typeof out)[number];
     r.starts[r.k] = index.start(n);
     r.ends[r.k++] = index.start(n) + index.length(n);
   }
@@ -178,7 +182,7 @@ function usedRanges(st: ReadState): Map<number, { starts: Float64Array; ends: Fl
 function checkFileTiling(st: ReadState): void {
   const ranges = usedRanges(st);
   for (const [file, { id }] of st.checkedFiles) {
-    const { starts, ends } = ranges.get(id) ?? { starts: new Float64Array(0), ends: new Float64Array(0) };
+    const { starts, ends } = ranges[id] ?? { starts: new Float64Array(0), ends: new Float64Array(0) };
     // Writers put items in file order, so the ranges are usually sorted already: then one pass.
     let order: number[] | null = null;
     for (let i = 1; i < starts.length; i++) {
