@@ -104,14 +104,17 @@ describe('the direct .metadata reader gives what the pickle machine gives', () =
       length: int,
       transforms: fc.option(fc.constant(['stream.zstd']), { nil: undefined }),
       bytes: fc.boolean(),
+      // A key repeated from an earlier entry (a dict keeps its first place, the last value), or not ASCII.
+      name: fc.oneof({ weight: 8, arbitrary: fc.constant('plain') }, { weight: 1, arbitrary: fc.constant('repeat') }, { weight: 1, arbitrary: fc.constant('unicode') }),
+      pick: fc.nat(),
     });
     // planner_data mostly in state_dict's order (as torch writes it), sometimes shuffled or short.
     const order = fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.array(fc.nat(), { maxLength: 8 }) });
     let taken = 0;
     fc.assert(
-      fc.property(fc.array(entry, { minLength: 1, maxLength: 6 }), fc.boolean(), order, (specs, cpython, picks) => {
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 6 }), fc.boolean(), order, fc.boolean(), (specs, cpython, picks, freshKeys) => {
         const entries = specs.map((s, k) => {
-          const key = `layers.${k}.w`;
+          const key = s.name === 'repeat' && k > 0 ? `layers.${s.pick % k}.w` : s.name === 'unicode' ? `layers.${k}.wé\u{1F600}` : `layers.${k}.w`;
           const { shape, chunks } = s.tensor;
           const meta: DcpMetaSpec = s.bytes ? { kind: 'bytes', key } : { kind: 'tensor', key, dtype: 'bfloat16', shape, chunks };
           const storage: DcpStorageSpec[] = s.bytes
@@ -121,7 +124,7 @@ describe('the direct .metadata reader gives what the pickle machine gives', () =
         });
         // picks: planner entries by index, repeats dropped (a Python dict has each key once)
         const plannerOrder = picks === null ? undefined : [...new Set(picks.map((p) => p % entries.length))];
-        const bytes = dcpMetadata(entries, { cpython, ...(plannerOrder ? { plannerOrder } : {}) });
+        const bytes = dcpMetadata(entries, { cpython, freshKeys, ...(plannerOrder ? { plannerOrder } : {}) });
         if (readTorchMetadata(bytes) !== undefined) taken++;
         expectSame(bytes);
       }),

@@ -76,6 +76,8 @@ export type Py =
   | { readonly t: 'persid'; readonly pid: Py }
   /** Opcode bytes written as they are. */
   | { readonly t: 'raw'; readonly bytes: ArrayLike<number> }
+  /** A str written afresh (and memoized) even when an equal one was: another str object, as CPython sees it. */
+  | { readonly t: 'fresh'; readonly s: string }
   /** Several values (or opcode runs) in a row, sharing one memo. */
   | { readonly t: 'seq'; readonly items: readonly Py[] };
 
@@ -89,6 +91,7 @@ export const py = {
   obj: (cls: Py, state?: Py): Py => (state === undefined ? { t: 'obj', cls } : { t: 'obj', cls, state }),
   persid: (pid: Py): Py => ({ t: 'persid', pid }),
   raw: (...bytes: number[]): Py => ({ t: 'raw', bytes }),
+  fresh: (s: string): Py => ({ t: 'fresh', s }),
   seq: (...items: Py[]): Py => ({ t: 'seq', items }),
 };
 
@@ -167,13 +170,14 @@ class PickleOut {
   }
 
   /** Strings are memoized too (CPython memoizes every str), so repeated field names cost a BINGET. */
-  str(s: string): void {
-    const memo = this.strings.get(s);
+  str(s: string, fresh = false): void {
+    const memo = fresh ? undefined : this.strings.get(s);
     if (memo !== undefined) return this.get(memo);
     const b = enc.encode(s);
     if (b.length < 256 && this.protocol >= 4) this.push([OPS.SHORT_BINUNICODE, b.length], b);
     else this.push([OPS.BINUNICODE], le(b.length, 4), b);
-    this.strings.set(s, this.put());
+    const index = this.put();
+    if (!fresh) this.strings.set(s, index);
   }
 
   private get(index: number): void {
@@ -263,6 +267,8 @@ class PickleOut {
         return this.push([OPS.BINPERSID]);
       case 'raw':
         return this.push(v.bytes);
+      case 'fresh':
+        return this.str(v.s, true);
       case 'seq':
         return v.items.forEach((x) => this.value(x));
     }

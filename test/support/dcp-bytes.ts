@@ -25,16 +25,18 @@ export type DcpMetaSpec =
 export function dcpMetadata(
   entries: ReadonlyArray<{ meta: DcpMetaSpec; storage: readonly DcpStorageSpec[]; path?: ReadonlyArray<string | number> }>,
   /** `plannerOrder`: the entries' order in planner_data (default: state_dict's, as torch writes it). */
-  opts: { readonly cpython?: boolean; readonly plannerOrder?: readonly number[] } = {},
+  opts: { readonly cpython?: boolean; readonly plannerOrder?: readonly number[]; readonly freshKeys?: boolean } = {},
 ): Uint8Array {
+  // freshKeys: each state_dict key its own str (as torch's are), even when it repeats an earlier one.
+  const keyOf = (k: string): Py => (opts.freshKeys === true ? py.fresh(k) : k);
   const stateDict = entries.map(({ meta }): [Py, Py] => {
-    if (meta.kind === 'bytes') return [meta.key, py.obj(py.global(MD, 'BytesStorageMetadata'))];
+    if (meta.kind === 'bytes') return [keyOf(meta.key), py.obj(py.global(MD, 'BytesStorageMetadata'))];
     const props = py.obj(
       py.global(MD, 'TensorProperties'),
       py.tuple(py.global('torch', meta.dtype), py.reduce(py.global('torch.serialization', '_get_layout'), 'torch.strided'), false, py.reduce(py.global(MD, '_MEM_FORMAT_ENCODING'), 0), false),
     );
     const chunks = meta.chunks.map((c) => py.obj(py.global(MD, 'ChunkStorageMetadata'), py.dict(['offsets', torchSize(c.offsets)], ['sizes', torchSize(c.sizes)])));
-    return [meta.key, py.obj(py.global(MD, 'TensorStorageMetadata'), py.dict(['properties', props], ['size', torchSize(meta.shape)], ['chunks', py.list(...chunks)]))];
+    return [keyOf(meta.key), py.obj(py.global(MD, 'TensorStorageMetadata'), py.dict(['properties', props], ['size', torchSize(meta.shape)], ['chunks', py.list(...chunks)]))];
   });
   const storage: Array<[Py, Py]> = [];
   for (const { meta, storage: items } of entries) {

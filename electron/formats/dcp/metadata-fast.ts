@@ -95,12 +95,72 @@ const PATH_CLASSES = new Set(['PosixPath', 'PurePosixPath', 'Path', 'WindowsPath
 /** state_dict keys tried after the last one matched by a storage entry (a rank skips replicated keys). */
 const KEY_LOOKAHEAD = 4;
 
-/** Where each state_dict key's text lies in the pickle (-1: it came from a memo fetch). */
+/**
+ * Where each state_dict key's text lies in the pickle (-1: it came from a memo fetch), and a
+ * table of them by a hash of their bytes: state_dict_metadata is a dict, so a repeated key keeps
+ * its first place, and finding one by its bytes hashes no string (a Map of 100k fresh strings
+ * was a tenth of the read). Only for ASCII keys, whose bytes and strings match one to one (CPython
+ * writes a lone surrogate as 3 bytes that decode like half of a 4-byte character).
+ */
 class KeyBytes {
   count = 0;
   cursor = -1;
   at = new Int32Array(1 << 10);
   len = new Int32Array(1 << 10);
+  /** Open addressing: position + 1, or 0 for an empty slot. */
+  private slots = new Int32Array(1 << 12);
+  private hashes = new Int32Array(1 << 10);
+
+  /** FNV-1a of the n bytes at `at`; -1 for a key with a byte over 0x7F (then not hashed). */
+  static hash(d: Uint8Array, at: number, n: number): number {
+    let h = 0x811c9dc5;
+    let high = 0;
+    for (let i = at; i < at + n; i++) {
+      const b = d[i] as number;
+      high |= b;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    return high > 0x7f ? -1 : h & 0x7fffffff;
+  }
+
+  /** The position of the key whose bytes equal the n at `at` (hash h), or -1. */
+  find(d: Uint8Array, at: number, n: number, h: number): number {
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const v = this.slots[s] as number;
+      if (v === 0) return -1;
+      const pos = v - 1;
+      if (this.hashes[pos] !== h || this.len[pos] !== n) continue;
+      const kAt = this.at[pos] as number;
+      let i = 0;
+      while (i < n && d[at + i] === d[kAt + i]) i++;
+      if (i === n) return pos;
+    }
+  }
+
+  /** push() of a key find() did not find, into the table too. */
+  add(at: number, n: number, h: number): void {
+    const pos = this.count;
+    this.push(at, n);
+    if (this.hashes.length < this.at.length) {
+      const g = new Int32Array(this.at.length);
+      g.set(this.hashes);
+      this.hashes = g;
+    }
+    this.hashes[pos] = h;
+    if ((pos + 1) * 2 > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let p = 0; p < pos; p++) if ((this.at[p] as number) >= 0) this.place(p);
+    }
+    this.place(pos);
+  }
+
+  private place(pos: number): void {
+    const mask = this.slots.length - 1;
+    let s = (this.hashes[pos] as number) & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = pos + 1;
+  }
 
   push(at: number, len: number): void {
     if (this.count === this.at.length) {
@@ -722,33 +782,51 @@ class Reader {
     return out;
   }
 
-  private stateDict(): Map<string, DcpStorageMeta> {
+  /** state_dict_metadata: its keys and values in order (a repeated key keeps its first place, as in a Python dict). */
+  private stateDict(): { keys: string[]; metas: DcpStorageMeta[] } {
     this.newContainer(EMPTY_DICT);
-    const out = new Map<string, DcpStorageMeta>();
+    const keys: string[] = [];
+    const metas: DcpStorageMeta[] = [];
+    const kb = this.keyBytes;
+    /** Key → position, once a key cannot go in keyBytes' table (not ASCII, or a memo fetch): then for all. */
+    let byString: Map<string, number> | null = null;
     const isMeta = (g: AllowedGlobal): boolean => g.handler === TENSOR_STORAGE || isBytesMeta(g);
     this.batches(SETITEMS, SETITEM, () => {
       const c = this.peek();
       const opAt = c === SHORT_BINUNICODE || c === BINUNICODE ? this.p : -1;
+      const at = opAt < 0 ? -1 : this.strBounds(opAt);
+      const n = opAt < 0 ? 0 : this.strEnd - at;
+      const h = opAt < 0 ? -1 : KeyBytes.hash(this.d, at, n);
       const key = this.str();
-      const before = out.size;
-      const quick = this.tensorMetaQuick();
-      if (quick !== undefined) out.set(key, quick);
-      else {
+      let meta = this.tensorMetaQuick();
+      if (meta === undefined) {
         const cls = this.global();
-        if (cls.handler === TENSOR_STORAGE) out.set(key, this.tensorMeta());
-        else if (isBytesMeta(cls)) out.set(key, this.bytesMeta());
+        if (cls.handler === TENSOR_STORAGE) meta = this.tensorMeta();
+        else if (isBytesMeta(cls)) meta = this.bytesMeta();
         else decline();
       }
-      if (out.size > before) {
-        // A new key (a repeated one keeps its first place, as in a Python dict).
-        const at = opAt < 0 ? -1 : this.strBounds(opAt);
-        this.keyBytes.push(at, opAt < 0 ? 0 : this.strEnd - at);
+      let position: number;
+      if (byString === null && h >= 0) {
+        position = kb.find(this.d, at, n, h);
+        if (position < 0) kb.add(at, n, h);
+      } else {
+        byString ??= new Map(keys.map((k, i) => [k, i]));
+        position = byString.get(key) ?? -1;
+        if (position < 0) {
+          byString.set(key, keys.length);
+          kb.push(at, n);
+        }
+      }
+      if (position >= 0) metas[position] = meta;
+      else {
+        keys.push(key);
+        metas.push(meta);
       }
     }, () => this.lookahead(() => {
       this.str();
       return isMeta(this.global());
     }) === true);
-    return out;
+    return { keys, metas };
   }
 
   /** After its class: `EMPTY_TUPLE NEWOBJ MEMOIZE`, and no fields if a state follows. */
@@ -1192,7 +1270,7 @@ class Reader {
     if (this.protocol < 4 || this.protocol > 5) decline();
     this.p = 2;
     this.newInstance(DATACLASS, 'Metadata');
-    let stateDict: Map<string, DcpStorageMeta> | undefined;
+    let stateDict: { keys: string[]; metas: DcpStorageMeta[] } | undefined;
     let plannerData: ReadonlyMap<string, readonly PathElement[]> | null = null;
     let storageMeta: DcpStorageMetaInfo | null = null;
     let version: string | null = null;
@@ -1201,7 +1279,7 @@ class Reader {
     this.fields((name) => {
       if (name === 'state_dict_metadata') {
         stateDict = this.stateDict();
-        this.stateKeys = [...stateDict.keys()];
+        this.stateKeys = stateDict.keys;
       }
       else if (name === 'planner_data') plannerData = this.plannerData();
       else if (name === 'storage_data') {
@@ -1218,14 +1296,19 @@ class Reader {
     });
     this.expect(STOP);
     if (stateDict === undefined) decline();
-    const sd: Map<string, DcpStorageMeta> = stateDict;
-    const index = storageIndex ?? new StorageIndex([...sd.keys()]); // no storage_data: empty, as on the machine path
+    const { keys, metas } = stateDict;
+    const index = storageIndex ?? new StorageIndex(keys); // no storage_data: empty, as on the machine path
     if (this.objects + LIMIT_MARGIN > this.limits.maxObjects || this.memo.count + LIMIT_MARGIN > this.limits.maxMemoEntries) decline();
     let storage: Map<string, DcpStorageInfo> | undefined;
+    let map: Map<string, DcpStorageMeta> | undefined;
     return {
       protocol: this.protocol,
       version,
-      stateDict: sd,
+      stateKeys: keys,
+      stateMetas: metas,
+      get stateDict() {
+        return (map ??= new Map(keys.map((k, i) => [k, metas[i] as DcpStorageMeta])));
+      },
       storageIndex: index,
       get storage() {
         return (storage ??= index.toMap());

@@ -59,6 +59,9 @@ export interface DcpMetadata {
   readonly version: string | null;
   /** state_dict_metadata, in the file's order. */
   readonly stateDict: ReadonlyMap<string, DcpStorageMeta>;
+  /** The same as two lists in step (readers walk these: no Map to build or iterate). */
+  readonly stateKeys: readonly string[];
+  readonly stateMetas: readonly DcpStorageMeta[];
   /** storage_data by (fqn or stateDict position, offsets | null); duplicates dropped (first kept). */
   readonly storageIndex: StorageIndex;
   /** The same by storageKey(fqn, offsets | null), built on first use (tools and tests). */
@@ -331,12 +334,15 @@ export function parseDcpMetadata(bytes: Uint8Array, limits?: Partial<PickleLimit
   }
   const version = root.field('version');
   const stateDict = parseStateDict(root.field('state_dict_metadata'));
-  const storageIndex = parseStorage(root.field('storage_data'), [...stateDict.keys()], diagnostics);
+  const stateKeys = [...stateDict.keys()];
+  const storageIndex = parseStorage(root.field('storage_data'), stateKeys, diagnostics);
   let storage: Map<string, DcpStorageInfo> | undefined;
   return {
     protocol: result.protocol,
     version: typeof version === 'string' ? version : null,
     stateDict,
+    stateKeys,
+    stateMetas: [...stateDict.values()],
     storageIndex,
     get storage() {
       return (storage ??= storageIndex.toMap());

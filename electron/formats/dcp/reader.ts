@@ -254,7 +254,9 @@ async function read(folder: CheckpointFolder, full: boolean): Promise<Omit<Check
   const positional = md.plannerData instanceof PositionalPaths ? md.plannerData : null;
   const planner = positional === null ? md.plannerData?.entries() : undefined;
   let next = planner?.next();
-  for (const [key, meta] of md.stateDict) {
+  for (let i = 0; i < md.stateKeys.length; i++) {
+    const key = md.stateKeys[i] as string;
+    const meta = md.stateMetas[i] as DcpStorageMeta;
     let planned: readonly PathElement[] | undefined;
     if (positional !== null) {
       planned = positional.at(position);
@@ -272,7 +274,7 @@ async function read(folder: CheckpointFolder, full: boolean): Promise<Omit<Check
 
   if (flatKeys > 0 && md.plannerData !== null) {
     st.diagnostics.push({ severity: 'info', message: `planner_data has no path for ${flatKeys} keys; they are shown at the top level`, file: METADATA_FILE });
-  } else if (md.plannerData === null && md.stateDict.size > 0) {
+  } else if (md.plannerData === null && md.stateKeys.length > 0) {
     st.diagnostics.push({ severity: 'info', message: '.metadata has no planner_data; keys are shown flat', file: METADATA_FILE });
   }
   if (tally.duplicates > 0) {
