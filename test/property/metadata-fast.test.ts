@@ -65,6 +65,21 @@ describe('the direct .metadata reader gives what the pickle machine gives', () =
     });
   }
 
+  it('a repeated state_dict key keeps its first place and takes the last value, on both paths', () => {
+    const t = (key: string, n: number): { meta: DcpMetaSpec; storage: DcpStorageSpec[] } => ({
+      meta: { kind: 'tensor', key, dtype: 'bfloat16', shape: [n], chunks: [{ offsets: [0], sizes: [n] }] },
+      storage: [{ offsets: [0], relativePath: '__0_0.distcp', offset: 0, length: 2 * n }],
+    });
+    for (const freshKeys of [true, false]) {
+      const bytes = dcpMetadata([t('a', 1), t('b', 2), t('a', 3), t('é', 4), t('é', 5)], { cpython: true, freshKeys });
+      const md = readTorchMetadata(bytes);
+      expect(md).toBeDefined();
+      expect(md?.stateKeys).toEqual(['a', 'b', 'é']);
+      expect(md?.stateMetas.map((m) => (m.kind === 'tensor' ? m.size : null))).toEqual([[3], [2], [5]]);
+      expectSame(bytes);
+    }
+  });
+
   it('mutated .metadata files: the same metadata or the same error', () => {
     const bases = cases.map(metadataOf);
     fc.assert(

@@ -96,20 +96,19 @@ const PATH_CLASSES = new Set(['PosixPath', 'PurePosixPath', 'Path', 'WindowsPath
 const KEY_LOOKAHEAD = 4;
 
 /**
- * Where each state_dict key's text lies in the pickle (-1: it came from a memo fetch), and a
- * table of them by a hash of their bytes: state_dict_metadata is a dict, so a repeated key keeps
- * its first place, and finding one by its bytes hashes no string (a Map of 100k fresh strings
- * was a tenth of the read). Only for ASCII keys, whose bytes and strings match one to one (CPython
- * writes a lone surrogate as 3 bytes that decode like half of a 4-byte character).
+ * Where each state_dict key's text lies in the pickle (-1: it came from a memo fetch), with a
+ * hash of its bytes (-1: none). state_dict_metadata is a dict, so a repeated key keeps its first
+ * place; torch never repeats one, and checking that by sorting the hashes once hashes no string
+ * (a Map of 100k fresh key strings was a tenth of the read). Only ASCII keys are hashed: their
+ * bytes and strings match one to one (CPython writes a lone surrogate as 3 bytes that decode like
+ * half of a 4-byte character).
  */
 class KeyBytes {
   count = 0;
   cursor = -1;
   at = new Int32Array(1 << 10);
   len = new Int32Array(1 << 10);
-  /** Open addressing: position + 1, or 0 for an empty slot. */
-  private slots = new Int32Array(1 << 12);
-  private hashes = new Int32Array(1 << 10);
+  hashes = new Int32Array(1 << 10);
 
   /** FNV-1a of the n bytes at `at`; -1 for a key with a byte over 0x7F (then not hashed). */
   static hash(d: Uint8Array, at: number, n: number): number {
@@ -123,57 +122,69 @@ class KeyBytes {
     return high > 0x7f ? -1 : h & 0x7fffffff;
   }
 
-  /** The position of the key whose bytes equal the n at `at` (hash h), or -1. */
-  find(d: Uint8Array, at: number, n: number, h: number): number {
-    const mask = this.slots.length - 1;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
-      const v = this.slots[s] as number;
-      if (v === 0) return -1;
-      const pos = v - 1;
-      if (this.hashes[pos] !== h || this.len[pos] !== n) continue;
-      const kAt = this.at[pos] as number;
-      let i = 0;
-      while (i < n && d[at + i] === d[kAt + i]) i++;
-      if (i === n) return pos;
-    }
-  }
-
-  /** push() of a key find() did not find, into the table too. */
-  add(at: number, n: number, h: number): void {
-    const pos = this.count;
-    this.push(at, n);
-    if (this.hashes.length < this.at.length) {
-      const g = new Int32Array(this.at.length);
-      g.set(this.hashes);
-      this.hashes = g;
-    }
-    this.hashes[pos] = h;
-    if ((pos + 1) * 2 > this.slots.length) {
-      this.slots = new Int32Array(this.slots.length * 2);
-      for (let p = 0; p < pos; p++) if ((this.at[p] as number) >= 0) this.place(p);
-    }
-    this.place(pos);
-  }
-
-  private place(pos: number): void {
-    const mask = this.slots.length - 1;
-    let s = (this.hashes[pos] as number) & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = pos + 1;
-  }
-
-  push(at: number, len: number): void {
+  push(at: number, len: number, hash = -1): void {
     if (this.count === this.at.length) {
-      const a = new Int32Array(this.at.length * 2);
-      a.set(this.at);
-      this.at = a;
-      const l = new Int32Array(this.len.length * 2);
-      l.set(this.len);
-      this.len = l;
+      const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.at = grow(this.at);
+      this.len = grow(this.len);
+      this.hashes = grow(this.hashes);
     }
     this.at[this.count] = at;
     this.len[this.count] = len;
+    this.hashes[this.count] = hash;
     this.count++;
+  }
+
+  /**
+   * False when no two keys have equal bytes (all hashed): sorted by hash, equal hashes sit
+   * together. True when some do, or when a key has no hash (then strings must tell).
+   */
+  mayRepeat(d: Uint8Array): boolean {
+    const n = this.count;
+    if (n >= 1 << 22) return true;
+    const packed = new Float64Array(n); // hash · 2^22 + position: sorts by hash, then position
+    for (let p = 0; p < n; p++) {
+      const h = this.hashes[p] as number;
+      if (h < 0) return true;
+      packed[p] = h * (1 << 22) + p;
+    }
+    packed.sort();
+    for (let r = 1; r < n; r++) {
+      const h = Math.floor((packed[r] as number) / (1 << 22));
+      for (let q = r - 1; q >= 0 && Math.floor((packed[q] as number) / (1 << 22)) === h; q--) {
+        if (this.sameBytes(d, (packed[q] as number) % (1 << 22), (packed[r] as number) % (1 << 22))) return true;
+      }
+    }
+    return false;
+  }
+
+  private sameBytes(d: Uint8Array, p: number, q: number): boolean {
+    const n = this.len[p] as number;
+    if (this.len[q] !== n) return false;
+    const a = this.at[p] as number;
+    const b = this.at[q] as number;
+    for (let i = 0; i < n; i++) if (d[a + i] !== d[b + i]) return false;
+    return true;
+  }
+
+  /** Keeps only the positions in `keep` (in order), renumbered from 0. */
+  select(keep: readonly number[]): void {
+    const at = new Int32Array(Math.max(1, keep.length));
+    const len = new Int32Array(at.length);
+    const hashes = new Int32Array(at.length);
+    keep.forEach((p, i) => {
+      at[i] = this.at[p] as number;
+      len[i] = this.len[p] as number;
+      hashes[i] = this.hashes[p] as number;
+    });
+    this.at = at;
+    this.len = len;
+    this.hashes = hashes;
+    this.count = keep.length;
   }
 }
 
@@ -782,22 +793,20 @@ class Reader {
     return out;
   }
 
-  /** state_dict_metadata: its keys and values in order (a repeated key keeps its first place, as in a Python dict). */
+  /** state_dict_metadata: its keys and values in order (a repeated key keeps its first place and takes the last value, as in a Python dict). */
   private stateDict(): { keys: string[]; metas: DcpStorageMeta[] } {
     this.newContainer(EMPTY_DICT);
-    const keys: string[] = [];
-    const metas: DcpStorageMeta[] = [];
+    let keys: string[] = [];
+    let metas: DcpStorageMeta[] = [];
     const kb = this.keyBytes;
-    /** Key → position, once a key cannot go in keyBytes' table (not ASCII, or a memo fetch): then for all. */
-    let byString: Map<string, number> | null = null;
     const isMeta = (g: AllowedGlobal): boolean => g.handler === TENSOR_STORAGE || isBytesMeta(g);
     this.batches(SETITEMS, SETITEM, () => {
       const c = this.peek();
       const opAt = c === SHORT_BINUNICODE || c === BINUNICODE ? this.p : -1;
       const at = opAt < 0 ? -1 : this.strBounds(opAt);
       const n = opAt < 0 ? 0 : this.strEnd - at;
-      const h = opAt < 0 ? -1 : KeyBytes.hash(this.d, at, n);
-      const key = this.str();
+      kb.push(at, n, opAt < 0 ? -1 : KeyBytes.hash(this.d, at, n));
+      keys.push(this.str());
       let meta = this.tensorMetaQuick();
       if (meta === undefined) {
         const cls = this.global();
@@ -805,27 +814,28 @@ class Reader {
         else if (isBytesMeta(cls)) meta = this.bytesMeta();
         else decline();
       }
-      let position: number;
-      if (byString === null && h >= 0) {
-        position = kb.find(this.d, at, n, h);
-        if (position < 0) kb.add(at, n, h);
-      } else {
-        byString ??= new Map(keys.map((k, i) => [k, i]));
-        position = byString.get(key) ?? -1;
-        if (position < 0) {
-          byString.set(key, keys.length);
-          kb.push(at, n);
-        }
-      }
-      if (position >= 0) metas[position] = meta;
-      else {
-        keys.push(key);
-        metas.push(meta);
-      }
+      metas.push(meta);
     }, () => this.lookahead(() => {
       this.str();
       return isMeta(this.global());
     }) === true);
+    if (kb.mayRepeat(this.d)) {
+      // Rare (a hand-made file, or keys that are not ASCII): merge repeats by string.
+      const first = new Map<string, number>();
+      const keep: number[] = [];
+      const merged: DcpStorageMeta[] = [];
+      keys.forEach((k, p) => {
+        const i = first.get(k);
+        if (i === undefined) {
+          first.set(k, keep.length);
+          keep.push(p);
+          merged.push(metas[p] as DcpStorageMeta);
+        } else merged[i] = metas[p] as DcpStorageMeta;
+      });
+      keys = keep.map((p) => keys[p] as string);
+      metas = merged;
+      kb.select(keep);
+    }
     return { keys, metas };
   }
 
