@@ -7,12 +7,17 @@ import { FORMAT_NAMES } from '../services/inspect/detect';
 
 const MAX_NAME = 64;
 
+/** A row's columns but its name; leaves that say the same share one (see tensorCells). */
+interface Cells {
+  readonly dtype: string;
+  readonly shape: string;
+  readonly size: string;
+  readonly extra: string;
+}
+
 interface Row {
-  name: string;
-  dtype: string;
-  shape: string;
-  size: string;
-  extra: string;
+  readonly name: string;
+  readonly cells: Cells;
 }
 
 export function printTree(out: Writable, model: CheckpointListing, hashes: ReadonlyMap<string, string> | null): void {
@@ -36,32 +41,42 @@ export function printTree(out: Writable, model: CheckpointListing, hashes: Reado
   const walk = (node: TreeNode, depth: number): void => {
     for (const child of node.children) {
       const label = `${'  '.repeat(depth)}${nameOf(child.name)}`;
-      if (child.entry !== null && child.children.length === 0) rows.push(leafRow(label, child.entry, hashes, cells));
+      if (child.entry !== null && child.children.length === 0) rows.push({ name: label, cells: leafCells(child.entry, hashes, cells) });
       else {
-        rows.push({
-          name: label,
-          dtype: '',
-          shape: '',
-          size: formatBytes(child.bytes),
-          extra: [child.tensors ? `${child.tensors} tensor${child.tensors === 1 ? '' : 's'}` : '', child.objects ? `${child.objects} object${child.objects === 1 ? '' : 's'}` : '']
-            .filter(Boolean)
-            .join(', '),
-        });
+        const extra = [child.tensors ? `${child.tensors} tensor${child.tensors === 1 ? '' : 's'}` : '', child.objects ? `${child.objects} object${child.objects === 1 ? '' : 's'}` : '']
+          .filter(Boolean)
+          .join(', ');
+        rows.push({ name: label, cells: { dtype: '', shape: '', size: formatBytes(child.bytes), extra } });
         walk(child, depth + 1);
       }
     }
   };
   walk(tree, 0);
-  const w = (k: keyof Row, cap = Infinity): number => Math.min(cap, rows.reduce((m, r) => Math.max(m, r[k].length), 0)); // no spread: >~125k rows overflow the stack
-  const wn = w('name', MAX_NAME);
-  const wd = w('dtype');
-  const ws = w('shape');
-  const wz = w('size');
+  let wn = 0;
+  let wd = 0;
+  let ws = 0;
+  let wz = 0;
+  for (const { name, cells: c } of rows) {
+    wn = Math.max(wn, name.length);
+    wd = Math.max(wd, c.dtype.length);
+    ws = Math.max(ws, c.shape.length);
+    wz = Math.max(wz, c.size.length);
+  }
+  wn = Math.min(wn, MAX_NAME);
+  // What follows the name, padded, once per distinct cells (shared by a model's repeated layers).
+  const tails = new Map<Cells, string>();
+  const tailOf = (c: Cells): string => {
+    let t = tails.get(c);
+    if (t === undefined) tails.set(c, (t = `  ${c.dtype.padEnd(wd)}  ${c.shape.padEnd(ws)}  ${c.size.padStart(wz)}  ${c.extra}`));
+    return t;
+  };
   // Rows go out in batches: one write per row costs more than formatting them (100k-key trees).
   let batch: string[] = [];
   for (const r of rows) {
     const name = r.name.length > wn ? `${r.name.slice(0, wn - 1)}…` : r.name;
-    batch.push(`${name.padEnd(wn)}  ${r.dtype.padEnd(wd)}  ${r.shape.padEnd(ws)}  ${r.size.padStart(wz)}  ${r.extra}`.trimEnd());
+    const tail = tailOf(r.cells);
+    const line = name.padEnd(wn) + tail;
+    batch.push(tail.endsWith(' ') ? line.trimEnd() : line);
     if (batch.length === 4096) {
       out.write(`${batch.join('\n')}\n`);
       batch = [];
@@ -75,18 +90,15 @@ function nameOf(el: PathElement): string {
   return typeof el === 'number' ? `[${el}]` : el;
 }
 
-/** A tensor row's columns but its name. */
-type TensorCells = Omit<Row, 'name'>;
-
 /**
  * Cells by shape array, dtype and chunk count: a model's layers repeat a few of them, and DCP's
  * reader shares equal shape arrays, so 100k rows format a handful (without hashes).
  */
-type CellCache = Map<readonly number[], Map<string, Map<number, TensorCells>>>;
+type CellCache = Map<readonly number[], Map<string, Map<number, Cells>>>;
 
-function tensorCells(e: Extract<ListedEntry, { kind: 'tensor' }>, h: string | undefined, cache: CellCache): TensorCells {
+function tensorCells(e: Extract<ListedEntry, { kind: 'tensor' }>, h: string | undefined, cache: CellCache): Cells {
   const n = e.chunkCount;
-  const make = (): TensorCells => ({ dtype: e.dtype, shape: `[${e.shape.join(', ')}]`, size: formatBytes(e.nbytes), extra: `${n} chunk${n === 1 ? '' : 's'}${h ? `  sha256 ${h}` : ''}` });
+  const make = (): Cells => ({ dtype: e.dtype, shape: `[${e.shape.join(', ')}]`, size: formatBytes(e.nbytes), extra: `${n} chunk${n === 1 ? '' : 's'}${h ? `  sha256 ${h}` : ''}` });
   if (h !== undefined) return make();
   let byDtype = cache.get(e.shape);
   if (byDtype === undefined) cache.set(e.shape, (byDtype = new Map()));
@@ -97,10 +109,10 @@ function tensorCells(e: Extract<ListedEntry, { kind: 'tensor' }>, h: string | un
   return c;
 }
 
-function leafRow(name: string, e: ListedEntry, hashes: ReadonlyMap<string, string> | null, cells: CellCache): Row {
-  if (e.kind === 'tensor') return { name, ...tensorCells(e, hashes?.get(e.key), cells) };
-  if (e.pythonType === 'unsafe') return { name, dtype: 'UNSAFE', shape: '', size: '', extra: `pickle calls ${e.global ?? '?'} (not run)` };
-  return { name, dtype: e.pythonType, shape: '', size: '', extra: `= ${truncate(e.repr ?? '', 80)}` };
+function leafCells(e: ListedEntry, hashes: ReadonlyMap<string, string> | null, cells: CellCache): Cells {
+  if (e.kind === 'tensor') return tensorCells(e, hashes?.get(e.key), cells);
+  if (e.pythonType === 'unsafe') return { dtype: 'UNSAFE', shape: '', size: '', extra: `pickle calls ${e.global ?? '?'} (not run)` };
+  return { dtype: e.pythonType, shape: '', size: '', extra: `= ${truncate(e.repr ?? '', 80)}` };
 }
 
 function truncate(s: string, n: number): string {
