@@ -92,6 +92,9 @@ type Kept = string | AllowedGlobal | Props | Opaque;
 
 const PATH_CLASSES = new Set(['PosixPath', 'PurePosixPath', 'Path', 'WindowsPath', 'PureWindowsPath']);
 
+/** Distinct chunk lists kept for sharing (past it, new lists are not kept: a file of all-distinct boxes cannot grow it without bound). */
+const MAX_SHARED_CHUNK_LISTS = 1 << 16;
+
 /** state_dict keys tried after the last one matched by a storage entry (a rank skips replicated keys). */
 const KEY_LOOKAHEAD = 4;
 
@@ -240,9 +243,21 @@ class KeptMemo {
 
   /** Replaces entry i (an instance memoized before its BUILD, kept once built). */
   replace(i: number, v: Kept): void {
-    this.values.push(v);
-    this.set(i, -this.values.length);
+    if (typeof v === 'string') {
+      this.values.push(v);
+      this.set(i, -this.values.length);
+      return;
+    }
+    // One slot per distinct object: 100k properties entries share a few Props.
+    let id = this.valueIds.get(v);
+    if (id === undefined) {
+      id = this.values.push(v) - 1;
+      this.valueIds.set(v, id);
+    }
+    this.set(i, -1 - id);
   }
+
+  private readonly valueIds = new Map<Kept, number>();
 
   /** Entry i when it is kept as a value (not a str still undecoded); else undefined. */
   value(i: number): Kept | undefined {
@@ -1144,13 +1159,62 @@ class Reader {
 
   /** A ChunkStorageMetadata at q (nothing applied yet), or undefined. */
   private qChunk(): DcpChunkMeta | undefined {
-    if (!this.qClass(CHUNK_STORAGE) || !this.qNewState() || this.qFetch() !== 'offsets') return undefined;
-    const offsets = this.qSize();
-    if (offsets === undefined || this.qFetch() !== 'sizes') return undefined;
-    const sizes = this.qSize();
-    if (sizes === undefined || !this.qBytes(SETITEMS, BUILD)) return undefined;
-    return { offsets, sizes };
+    return this.qChunkInto(0) ? { offsets: this.boxOffsets[0] as readonly number[], sizes: this.boxSizes[0] as readonly number[] } : undefined;
   }
+
+  /** qChunk() into boxOffsets[k] and boxSizes[k]; false: not read. */
+  private qChunkInto(k: number): boolean {
+    if (!this.qClass(CHUNK_STORAGE) || !this.qNewState() || this.qFetch() !== 'offsets') return false;
+    const offsets = this.qSize();
+    if (offsets === undefined || this.qFetch() !== 'sizes') return false;
+    const sizes = this.qSize();
+    if (sizes === undefined || !this.qBytes(SETITEMS, BUILD)) return false;
+    this.boxOffsets[k] = offsets;
+    this.boxSizes[k] = sizes;
+    return true;
+  }
+
+  /** Chunk boxes qChunkInto() has read, before they make a list. */
+  private readonly boxOffsets: Array<readonly number[]> = [];
+  private readonly boxSizes: Array<readonly number[]> = [];
+
+  /**
+   * A list of the first n boxes read: one made before when an equal one was (a model's layers
+   * repeat their chunk boxes, and IntPool already shares their tuples), else a new one. Lists are
+   * readonly, so tensors may share one: 100k tensors then make a few hundred lists, not 100k
+   * lists and 400k boxes.
+   */
+  private sharedChunks(n: number): readonly DcpChunkMeta[] {
+    const offs = this.boxOffsets;
+    const sizs = this.boxSizes;
+    let h = n;
+    for (let i = 0; i < n; i++) {
+      const o = offs[i] as readonly number[];
+      const s = sizs[i] as readonly number[];
+      for (let j = 0; j < o.length; j++) h = Math.imul(h ^ (o[j] as number), 0x9e3779b1) ^ (h >>> 15);
+      h = Math.imul(h ^ 0x5bd1e995, 0x9e3779b1);
+      for (let j = 0; j < s.length; j++) h = Math.imul(h ^ (s[j] as number), 0x9e3779b1) ^ (h >>> 15);
+    }
+    const bucket = this.chunkLists.get(h);
+    if (bucket !== undefined) {
+      for (const list of bucket) {
+        let same = list.length === n;
+        for (let i = 0; same && i < n; i++) same = (list[i] as DcpChunkMeta).offsets === offs[i] && (list[i] as DcpChunkMeta).sizes === sizs[i];
+        if (same) return list;
+      }
+    }
+    const list = new Array<DcpChunkMeta>(n);
+    for (let i = 0; i < n; i++) list[i] = { offsets: offs[i] as readonly number[], sizes: sizs[i] as readonly number[] };
+    if (this.chunkListCount < MAX_SHARED_CHUNK_LISTS) {
+      if (bucket === undefined) this.chunkLists.set(h, [list]);
+      else bucket.push(list);
+      this.chunkListCount++;
+    }
+    return list;
+  }
+
+  private readonly chunkLists = new Map<number, DcpChunkMeta[][]>();
+  private chunkListCount = 0;
 
   /**
    * A TensorStorageMetadata as torch writes it once its classes are memoized:
@@ -1185,33 +1249,26 @@ class Reader {
     if (size === undefined || this.qFetch() !== 'chunks' || !this.qBytes(EMPTY_LIST, MEMOIZE)) return undefined;
     this.qMemo++;
     this.qObjects++;
-    // Collected in a reused array and copied out at their count: pushing onto a new array would
-    // give each of 100k lists room for 17.
-    const found = this.chunkScratch;
     let n = 0;
     if (d[this.q] === MARK) {
       this.q++;
       while (d[this.q] !== APPENDS) {
-        const c = this.qChunk();
-        if (c === undefined || n >= BATCH - 1) return undefined; // a full batch: the general path
-        found[n++] = c;
+        if (n >= BATCH - 1 || !this.qChunkInto(n)) return undefined; // a full batch: the general path
+        n++;
       }
       this.q++;
     } else if (d[this.q] !== SETITEMS) {
-      const c = this.qChunk();
-      if (c === undefined || d[this.q++] !== APPEND) return undefined;
-      found[n++] = c;
+      if (!this.qChunkInto(n) || d[this.q++] !== APPEND) return undefined;
+      n++;
     }
     if (!this.qBytes(SETITEMS, BUILD)) return undefined;
-    const chunks = found.slice(0, n);
-    for (const c of chunks) if (c.offsets.length !== size.length || c.sizes.length !== size.length) return undefined;
+    for (let i = 0; i < n; i++) if ((this.boxOffsets[i] as readonly number[]).length !== size.length || (this.boxSizes[i] as readonly number[]).length !== size.length) return undefined;
+    const chunks = this.sharedChunks(n);
     const at = this.memo.count + propsMemo;
     this.qCommit();
     this.memo.replace(at, this.propsOf(dtype.name)); // the properties instance, now built
     return { kind: 'tensor', dtype: TORCH_DTYPES[dtype.name] ?? null, dtypeName: dtype.name, size, chunks };
   }
-
-  private readonly chunkScratch: DcpChunkMeta[] = [];
 
   private qBool(): boolean {
     const b = this.d[this.q];
