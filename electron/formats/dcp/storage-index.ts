@@ -69,6 +69,8 @@ export class StorageIndex {
   private readonly otherFqn = new Map<number, string>();
   private readonly files: string[] = [];
   private readonly fileNumbers = new Map<string, number>();
+  private lastFile: string | null = null;
+  private lastFileId = -1;
 
   /** state_dict position → its first and last entries (-1: none) and how many it has. */
   private readonly heads: Int32Array;
@@ -149,12 +151,14 @@ export class StorageIndex {
     if (n === this.position.length) this.grow();
     this.position[n] = p;
     this.next[n] = -1;
-    let f = this.fileNumbers.get(file);
+    let f = file === this.lastFile ? this.lastFileId : this.fileNumbers.get(file); // a rank's entries run in one file
     if (f === undefined) {
       f = this.files.length;
       this.files.push(file);
       this.fileNumbers.set(file, f);
     }
+    this.lastFile = file;
+    this.lastFileId = f;
     this.fileIds[n] = f;
     this.starts[n] = offset;
     this.lengths[n] = length;
