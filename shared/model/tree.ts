@@ -6,7 +6,8 @@ import { numel } from './shape';
 
 export interface TreeNode {
   readonly name: PathElement;
-  readonly children: TreeNode[];
+  /** In path order; leaves share one empty list (see addChild). */
+  children: readonly TreeNode[];
   /** The leaf's entry, if this node is a key. */
   entry: ListedEntry | null;
   /** Totals over the subtree. */
@@ -17,8 +18,64 @@ export interface TreeNode {
 }
 
 export function buildTree(entries: readonly ListedEntry[]): TreeNode {
-  const root: TreeNode = { name: '', children: [], entry: null, tensors: 0, objects: 0, bytes: 0, elements: 0 };
-  // Children by path element: a Map tells 1 from '1' (SameValueZero), with no id string to build.
+  return buildByRuns(entries) ?? buildByMaps(entries);
+}
+
+/** The children of every leaf: 100k keys make no 100k empty lists. */
+const NO_CHILDREN: readonly TreeNode[] = Object.freeze([]);
+
+const newNode = (name: PathElement): TreeNode => ({ name, children: NO_CHILDREN, entry: null, tensors: 0, objects: 0, bytes: 0, elements: 0 });
+
+function addChild(node: TreeNode, child: TreeNode): void {
+  if (node.children === NO_CHILDREN) node.children = [child];
+  else (node.children as TreeNode[]).push(child);
+}
+
+function count(trail: readonly TreeNode[], e: ListedEntry): void {
+  const bytes = e.kind === 'tensor' ? e.nbytes : 0;
+  const elems = e.kind === 'tensor' ? numel(e.shape) ?? 0 : 0;
+  for (const t of trail) {
+    if (e.kind === 'tensor') t.tensors++;
+    else t.objects++;
+    t.bytes += bytes;
+    t.elements += elems;
+  }
+}
+
+/**
+ * The tree when a path element, once left, never comes back under the same parent (planner
+ * paths list a subtree's keys together): each element is matched against the last child only,
+ * with no map of 100k children to build. Null when some node ends up with two equal children;
+ * buildByMaps then builds it.
+ */
+function buildByRuns(entries: readonly ListedEntry[]): TreeNode | null {
+  const root = newNode('');
+  const trail: TreeNode[] = [];
+  for (const e of entries) {
+    const path = e.path.length > 0 ? e.path : [e.key];
+    let node = root;
+    trail.length = 0;
+    trail.push(root);
+    for (let i = 0; i < path.length; i++) {
+      const el = path[i]!;
+      const kids = node.children;
+      let child = kids[kids.length - 1];
+      if (child === undefined || child.name !== el) {
+        child = newNode(el);
+        addChild(node, child);
+      }
+      node = child;
+      trail.push(node);
+    }
+    node.entry = e;
+    count(trail, e);
+  }
+  return hasEqualSiblings(root) ? null : root;
+}
+
+/** Children by path element: a Map tells 1 from '1' (SameValueZero). */
+function buildByMaps(entries: readonly ListedEntry[]): TreeNode {
+  const root = newNode('');
   const index = new Map<TreeNode, Map<PathElement, TreeNode>>();
   for (const e of entries) {
     const path = e.path.length > 0 ? e.path : [e.key];
@@ -33,24 +90,50 @@ export function buildTree(entries: readonly ListedEntry[]): TreeNode {
       }
       let child = kids.get(el);
       if (child === undefined) {
-        child = { name: el, children: [], entry: null, tensors: 0, objects: 0, bytes: 0, elements: 0 };
+        child = newNode(el);
         kids.set(el, child);
-        node.children.push(child);
+        addChild(node, child);
       }
       node = child;
       trail.push(node);
     }
     node.entry = e;
-    const bytes = e.kind === 'tensor' ? e.nbytes : 0;
-    const elems = e.kind === 'tensor' ? numel(e.shape) ?? 0 : 0;
-    for (const t of trail) {
-      if (e.kind === 'tensor') t.tensors++;
-      else t.objects++;
-      t.bytes += bytes;
-      t.elements += elems;
-    }
+    count(trail, e);
   }
   return root;
+}
+
+/** FNV-1a of a path element (31 bits); numbers and strings hash apart. */
+function elementHash(el: PathElement): number {
+  let h = typeof el === 'number' ? 0x2545f491 : 0x811c9dc5;
+  const s = String(el);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 1;
+}
+
+/** Whether any node has two children with the same name: by pairs for a few, else by sorted hashes. */
+function hasEqualSiblings(root: TreeNode): boolean {
+  const stack: TreeNode[] = [root];
+  while (stack.length > 0) {
+    const kids = (stack.pop() as TreeNode).children;
+    const n = kids.length;
+    if (n <= 16) {
+      for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) if (kids[i]!.name === kids[j]!.name) return true;
+    } else {
+      if (n >= 1 << 22) return true; // let the maps tell
+      const packed = new Float64Array(n); // hash · 2^22 + index: sorts by hash
+      for (let i = 0; i < n; i++) packed[i] = elementHash(kids[i]!.name) * (1 << 22) + i;
+      packed.sort();
+      for (let r = 1; r < n; r++) {
+        const h = Math.floor(packed[r]! / (1 << 22));
+        for (let q = r - 1; q >= 0 && Math.floor(packed[q]! / (1 << 22)) === h; q--) {
+          if (kids[packed[r]! % (1 << 22)]!.name === kids[packed[q]! % (1 << 22)]!.name) return true;
+        }
+      }
+    }
+    for (const k of kids) if (k.children.length > 0) stack.push(k);
+  }
+  return false;
 }
 
 /** `1.5 KiB`-style sizes, binary units as the field's tools print them. */
