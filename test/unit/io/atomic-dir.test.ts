@@ -29,7 +29,7 @@ describe('atomic output folder', () => {
     expect(readdirSync(root)).toEqual(['out']);
   });
 
-  it('commits the same way without syncing (--no-sync), replacing too', async () => {
+  it('commits the same way without syncing (convert without --sync), replacing too', async () => {
     const root = scratch();
     const dst = path.join(root, 'out');
     for (const [replace, text] of [[false, 'first'], [true, 'second']] as const) {
