@@ -54,7 +54,7 @@ class BlockWriter {
 
   bytes(b: Buffer): void {
     this.room(b.length);
-    b.copy(this.buf, this.at);
+    this.buf.set(b, this.at); // TypedArray set: Buffer#copy costs more for 100k small copies
     this.at += b.length;
   }
 
