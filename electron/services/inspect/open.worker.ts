@@ -3,13 +3,15 @@
 
 import { serveWorker } from '../../workers/serve';
 import { openCheckpoint } from './open';
+import { packModel } from './model-wire';
 import type { OpenWorkerApi } from './open-in-worker';
 
 serveWorker<OpenWorkerApi>('open.worker', {
   open: async ({ path }) => {
     const ck = await openCheckpoint(path);
     try {
-      return { value: ck.model };
+      const { packed, transfer } = packModel(ck.model);
+      return { value: packed, transfer };
     } finally {
       await ck.close();
     }
