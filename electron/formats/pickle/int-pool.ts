@@ -26,51 +26,46 @@ function same(a: readonly number[], b: readonly number[], n = b.length): boolean
 }
 
 export class IntPool {
-  /** share() of the first n items of `scratch`, copying them only when no equal sequence is kept. */
-  shareFrom(scratch: readonly number[], n: number): readonly number[] {
-    if (n <= MAX_POOLED_LENGTH) {
-      const hit = this.byHash.get(hash(scratch, n));
-      if (hit !== undefined) {
-        if (!Array.isArray(hit[0])) {
-          if (same(hit as readonly number[], scratch, n)) return hit as readonly number[];
-        } else {
-          for (const s of hit as Array<readonly number[]>) if (same(s, scratch, n)) return s;
-        }
-      }
-    }
-    return this.share(scratch.slice(0, n));
-  }
-
   private readonly byHash = new Map<number, readonly number[] | Array<readonly number[]>>();
   private count = 0;
+
+  /** share() of the first n items of `scratch`, copying them only when no equal sequence is kept. */
+  shareFrom(scratch: readonly number[], n: number): readonly number[] {
+    if (n > MAX_POOLED_LENGTH) return scratch.slice(0, n);
+    const h = hash(scratch, n);
+    const kept = this.find(scratch, n, h);
+    if (kept !== undefined) return kept;
+    const items = scratch.slice(0, n);
+    this.keep(items, h);
+    return items;
+  }
 
   /** An array equal to `items` seen before in this pickle, else `items` itself (then remembered). */
   share(items: readonly number[]): readonly number[] {
     if (items.length > MAX_POOLED_LENGTH) return items;
     const h = hash(items);
-    const hit = this.byHash.get(h);
-    if (hit === undefined) {
-      if (this.count < MAX_POOLED) {
-        this.byHash.set(h, items);
-        this.count++;
-      }
-      return items;
-    }
-    if (!Array.isArray(hit[0])) {
-      const one = hit as readonly number[];
-      if (same(one, items)) return one;
-      if (this.count < MAX_POOLED) {
-        this.byHash.set(h, [one, items]);
-        this.count++;
-      }
-      return items;
-    }
-    const many = hit as Array<readonly number[]>;
-    for (const s of many) if (same(s, items)) return s;
-    if (this.count < MAX_POOLED) {
-      many.push(items);
-      this.count++;
-    }
+    const kept = this.find(items, items.length, h);
+    if (kept !== undefined) return kept;
+    this.keep(items, h);
     return items;
+  }
+
+  /** The kept sequence equal to the first n items of `items` (whose hash is h), or undefined. */
+  private find(items: readonly number[], n: number, h: number): readonly number[] | undefined {
+    const hit = this.byHash.get(h);
+    if (hit === undefined) return undefined;
+    if (!Array.isArray(hit[0])) return same(hit as readonly number[], items, n) ? (hit as readonly number[]) : undefined;
+    for (const s of hit as Array<readonly number[]>) if (same(s, items, n)) return s;
+    return undefined;
+  }
+
+  /** Remembers `items` (equal to none kept; hash h) while fewer than MAX_POOLED are. */
+  private keep(items: readonly number[], h: number): void {
+    if (this.count >= MAX_POOLED) return;
+    const hit = this.byHash.get(h);
+    if (hit === undefined) this.byHash.set(h, items);
+    else if (!Array.isArray(hit[0])) this.byHash.set(h, [hit as readonly number[], items]);
+    else (hit as Array<readonly number[]>).push(items);
+    this.count++;
   }
 }
