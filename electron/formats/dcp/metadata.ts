@@ -204,10 +204,6 @@ function transformList(td: PyValue | undefined, fqn: string): readonly string[] 
   return items.length === 0 ? TRANSFORMS_ABSENT : [...items];
 }
 
-function duplicate(diagnostics: Diagnostic[], fqn: string, offsets: readonly number[] | null): void {
-  diagnostics.push(duplicateDiagnostic(fqn, offsets));
-}
-
 function parseStorage(v: PyValue | undefined, stateKeys: readonly string[], diagnostics: Diagnostic[]): StorageIndex {
   const out = new StorageIndex(stateKeys);
   if (v === null || v === undefined) return out;
@@ -233,14 +229,14 @@ function parseStorage(v: PyValue | undefined, stateKeys: readonly string[], diag
     if (!instanceOf(info, '_StorageInfo')) throw corrupt(`storage entry "${fqn}" is ${what(info)}, not _StorageInfo`, fqn);
     const rec = storageInfoRecord(info); // already checked and final when folded
     if (rec !== undefined) {
-      if (!out.add(fqn, offsets, rec)) duplicate(diagnostics, fqn, offsets);
+      if (!out.add(fqn, offsets, rec)) diagnostics.push(duplicateDiagnostic(fqn, offsets));
       continue;
     }
     const relativePath = info.field('relative_path');
     if (typeof relativePath !== 'string') throw corrupt(`storage entry "${fqn}": relative_path is ${what(relativePath)}, not a str`, fqn);
     const transforms = transformList(info.field('transform_descriptors'), fqn);
     if (out.find(fqn, offsets) >= 0) {
-      duplicate(diagnostics, fqn, offsets);
+      diagnostics.push(duplicateDiagnostic(fqn, offsets));
       continue;
     }
     out.add(fqn, offsets, {

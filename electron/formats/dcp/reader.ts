@@ -248,15 +248,15 @@ async function read(folder: CheckpointFolder, full: boolean): Promise<Omit<Check
   const entries: Array<Entry | ListedEntry> = [];
   const tally = { duplicates: 0, dupKeys: [] as string[] };
   let flatKeys = 0;
-  let position = 0;
   // planner_data lists the keys in state_dict's order: take them in step, looking one up only
   // when the orders part.
   const positional = md.plannerData instanceof PositionalPaths ? md.plannerData : null;
   const planner = positional === null ? md.plannerData?.entries() : undefined;
   let next = planner?.next();
-  for (let i = 0; i < md.stateKeys.length; i++) {
-    const key = md.stateKeys[i] as string;
-    const meta = md.stateMetas[i] as DcpStorageMeta;
+  // position: the key's place in the state_dict, where storage_data entries are filed.
+  for (let position = 0; position < md.stateKeys.length; position++) {
+    const key = md.stateKeys[position] as string;
+    const meta = md.stateMetas[position] as DcpStorageMeta;
     let planned: readonly PathElement[] | undefined;
     if (positional !== null) {
       planned = positional.at(position);
@@ -269,7 +269,6 @@ async function read(folder: CheckpointFolder, full: boolean): Promise<Omit<Check
     if (planned === undefined) flatKeys++;
     const path = planned ?? [key];
     entries.push(meta.kind === 'tensor' ? tensorEntry(st, key, position, path, meta, tally, full) : await objectEntry(st, key, path));
-    position++;
   }
 
   if (flatKeys > 0 && md.plannerData !== null) {
