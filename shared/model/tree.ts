@@ -3,6 +3,7 @@
 
 import type { ListedEntry, PathElement } from './checkpoint';
 import { numel } from './shape';
+import { mayHaveEqualPair } from './repeats';
 
 export interface TreeNode {
   readonly name: PathElement;
@@ -111,26 +112,12 @@ function elementHash(el: PathElement): number {
   return h >>> 1;
 }
 
-/** Whether any node has two children with the same name: by pairs for a few, else by sorted hashes. */
+/** Whether any node has two children with the same name (then buildByMaps builds the tree). */
 function hasEqualSiblings(root: TreeNode): boolean {
   const stack: TreeNode[] = [root];
   while (stack.length > 0) {
     const kids = (stack.pop() as TreeNode).children;
-    const n = kids.length;
-    if (n <= 16) {
-      for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) if (kids[i]!.name === kids[j]!.name) return true;
-    } else {
-      if (n >= 1 << 22) return true; // let the maps tell
-      const packed = new Float64Array(n); // hash · 2^22 + index: sorts by hash
-      for (let i = 0; i < n; i++) packed[i] = elementHash(kids[i]!.name) * (1 << 22) + i;
-      packed.sort();
-      for (let r = 1; r < n; r++) {
-        const h = Math.floor(packed[r]! / (1 << 22));
-        for (let q = r - 1; q >= 0 && Math.floor(packed[q]! / (1 << 22)) === h; q--) {
-          if (kids[packed[r]! % (1 << 22)]!.name === kids[packed[q]! % (1 << 22)]!.name) return true;
-        }
-      }
-    }
+    if (mayHaveEqualPair(kids.length, (i) => elementHash(kids[i]!.name), (i, j) => kids[i]!.name === kids[j]!.name)) return true;
     for (const k of kids) if (k.children.length > 0) stack.push(k);
   }
   return false;

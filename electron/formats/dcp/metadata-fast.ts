@@ -26,11 +26,19 @@ import { DTYPE_GLOBAL, METADATA_ALLOW_LIST, TORCH_DTYPES, TORCH_SIZE } from './m
 import { CHUNK_STORAGE, METADATA_INDEX, STORAGE_INFO, TENSOR_STORAGE, TRANSFORMS_ABSENT } from './metadata-records';
 import type { DcpChunkMeta, DcpMetadata, DcpStorageInfo, DcpStorageMeta, DcpStorageMetaInfo } from './metadata';
 import { duplicateDiagnostic, StorageIndex } from './storage-index';
+import { mayHaveEqualPair } from '../../../shared/model/repeats';
+import { grownInt32 } from '../grown';
 import { PositionalPaths } from './planner-paths';
 
 /** The opcode that closes a tuple of n items: TUPLE after a MARK, else TUPLE1–3 (-1: none, for n outside 1–3). */
 function tupleClose(marked: boolean, n: number): number {
   return marked ? TUPLE : n >= 1 && n <= 3 ? TUPLE1 + n - 1 : -1;
+}
+
+/** Whether the n bytes of d at a and at b are equal. */
+function sameBytesAt(d: Uint8Array, a: number, b: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (d[a + i] !== d[b + i]) return false;
+  return true;
 }
 
 /** Thrown to decline; caught in readTorchMetadata only. */
@@ -127,14 +135,10 @@ class KeyBytes {
 
   push(at: number, len: number, hash = -1): void {
     if (this.count === this.at.length) {
-      const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.at = grow(this.at);
-      this.len = grow(this.len);
-      this.hashes = grow(this.hashes);
+      const len = this.at.length * 2;
+      this.at = grownInt32(this.at, len);
+      this.len = grownInt32(this.len, len);
+      this.hashes = grownInt32(this.hashes, len);
     }
     this.at[this.count] = at;
     this.len[this.count] = len;
@@ -148,30 +152,9 @@ class KeyBytes {
    */
   mayRepeat(d: Uint8Array): boolean {
     const n = this.count;
-    if (n >= 1 << 22) return true;
-    const packed = new Float64Array(n); // hash · 2^22 + position: sorts by hash, then position
-    for (let p = 0; p < n; p++) {
-      const h = this.hashes[p] as number;
-      if (h < 0) return true;
-      packed[p] = h * (1 << 22) + p;
-    }
-    packed.sort();
-    for (let r = 1; r < n; r++) {
-      const h = Math.floor((packed[r] as number) / (1 << 22));
-      for (let q = r - 1; q >= 0 && Math.floor((packed[q] as number) / (1 << 22)) === h; q--) {
-        if (this.sameBytes(d, (packed[q] as number) % (1 << 22), (packed[r] as number) % (1 << 22))) return true;
-      }
-    }
-    return false;
-  }
-
-  private sameBytes(d: Uint8Array, p: number, q: number): boolean {
-    const n = this.len[p] as number;
-    if (this.len[q] !== n) return false;
-    const a = this.at[p] as number;
-    const b = this.at[q] as number;
-    for (let i = 0; i < n; i++) if (d[a + i] !== d[b + i]) return false;
-    return true;
+    for (let p = 0; p < n; p++) if ((this.hashes[p] as number) < 0) return true;
+    const { at, len, hashes } = this;
+    return mayHaveEqualPair(n, (p) => hashes[p] as number, (p, q) => len[p] === len[q] && sameBytesAt(d, at[p] as number, at[q] as number, len[p] as number));
   }
 
   /** Keeps only the positions in `keep` (in order), renumbered from 0. */
@@ -216,9 +199,7 @@ class KeptMemo {
     if (i >= this.codes.length) {
       let len = this.codes.length * 2;
       while (len <= i) len *= 2;
-      const grown = new Int32Array(len); // zeros: unknown
-      grown.set(this.codes);
-      this.codes = grown;
+      this.codes = grownInt32(this.codes, len); // zeros: unknown
     }
     this.codes[i] = code;
   }
@@ -449,15 +430,11 @@ class Reader {
 
   /** matchKey among the KEY_LOOKAHEAD keys from position `from`. */
   private matchFrom(from: number, at: number, n: number): number {
-    const d = this.d;
     const kb = this.keyBytes;
     const end = Math.min(from + KEY_LOOKAHEAD, kb.count);
     for (let pos = from; pos < end; pos++) {
       const kAt = kb.at[pos] as number;
-      if (kAt < 0 || kb.len[pos] !== n) continue;
-      let i = 0;
-      while (i < n && d[at + i] === d[kAt + i]) i++;
-      if (i === n) return (kb.cursor = pos);
+      if (kAt >= 0 && kb.len[pos] === n && sameBytesAt(this.d, at, kAt, n)) return (kb.cursor = pos);
     }
     return -1;
   }

@@ -10,6 +10,7 @@
 import type { Diagnostic } from '../../../shared/model/checkpoint';
 import type { DcpStorageInfo } from './metadata';
 import { TRANSFORMS_ABSENT } from './metadata-records';
+import { grownFloat64, grownInt32 } from '../grown';
 
 /** Entries per group past which lookups go through a map of offsets (instead of a scan). */
 const SCAN_MAX = 16;
@@ -38,18 +39,6 @@ interface OtherGroup {
   head: number;
   tail: number;
   size: number;
-}
-
-function grownInt32(a: Int32Array, len: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(len);
-  b.set(a);
-  return b;
-}
-
-function grownFloat64(a: Float64Array, len: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(len);
-  b.set(a);
-  return b;
 }
 
 export class StorageIndex {
